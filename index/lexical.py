@@ -1,0 +1,41 @@
+"""BM25 over syllables, as written and diacritic-folded, so OCR mark errors and bare queries match."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.text import fold, tokens
+
+_FOLDED = "~"  # prefix that keeps folded forms apart from written ones in one vocabulary
+
+
+def document_terms(text: str) -> list[str]:
+    """Each syllable twice: as written (lower-case) and folded (``~tang`` for tăng/tặng/tầng)."""
+    written = tokens(text)
+    return written + [_FOLDED + fold(t) for t in written]
+
+
+def query_terms(text: str, *, folded: bool = True) -> list[str]:
+    """Query terms; ``folded=False`` keeps only written forms (for English anchor words)."""
+    written = tokens(text)
+    return written + [_FOLDED + fold(t) for t in written] if folded else written
+
+
+class LexicalIndex:
+    """A bm25s index over passages' texts, rebuilt from the texts when loaded."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import bm25s
+
+        self.size = len(texts)
+        self._bm25 = bm25s.BM25()
+        if texts:
+            self._bm25.index([document_terms(t) for t in texts], show_progress=False)
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query terms (zeros when nothing matches)."""
+        if self.size == 0 or not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)

@@ -1,0 +1,216 @@
+"""The index directory: a self-describing, versioned snapshot swapped in atomically.
+
+Layout::
+
+    INDEX_DIR/CURRENT                 name of the live snapshot (replaced with os.replace)
+    INDEX_DIR/snapshots/<name>/       manifest.json, documents.jsonl, passages.jsonl, dense.faiss
+    INDEX_DIR/.lock                   held by the one writer
+
+A writer builds a complete new snapshot aside, then swaps CURRENT. A crash at any point leaves
+the previous snapshot intact and CURRENT pointing at it; readers see the old or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.errors import IndexStoreError, ModelError, NoIndexError, UnknownDocumentError
+from index.types import Document, Passage, content_id
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_KEEP_SNAPSHOTS = 2
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent version of the index, fully in memory."""
+
+    model: str
+    dim: int
+    chunking: dict[str, Any]
+    documents: dict[str, Document] = field(default_factory=dict)
+    passages: tuple[Passage, ...] = ()
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def manifest(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for p in self.passages:
+            counts[p.document_id] = counts.get(p.document_id, 0) + 1
+        return {
+            "format_version": FORMAT_VERSION,
+            "model": {"name": self.model, "dim": self.dim},
+            "chunking": self.chunking,
+            "passages": len(self.passages),
+            "documents": [
+                {"id": d.id, "name": d.name, "source": d.source, "sha256": d.sha256,
+                 "title": d.meta.title, "passages": counts.get(d.id, 0)}
+                for d in self.documents.values()
+            ],
+        }
+
+    def find_source(self, source: str) -> Document | None:
+        return next((d for d in self.documents.values() if d.source == source), None)
+
+    def replace(
+        self,
+        add: list[tuple[Document, list[Passage], np.ndarray]],
+        remove: set[str],
+    ) -> Snapshot:
+        """A new snapshot without the ``remove`` documents and with the ``add`` ones."""
+        for doc_id in remove:
+            if doc_id not in self.documents:
+                raise UnknownDocumentError(f"no document with id {doc_id!r}", remedy="see `hoinghi docs`")
+        dropped = remove | {d.id for d, _, _ in add}
+        keep = [i for i, p in enumerate(self.passages) if p.document_id not in dropped]
+        documents = {k: v for k, v in self.documents.items() if k not in dropped}
+        passages = [self.passages[i] for i in keep]
+        blocks = [self.vectors[keep]] if len(keep) else []
+        for doc, doc_passages, vecs in add:
+            documents[doc.id] = doc
+            passages.extend(doc_passages)
+            blocks.append(vecs)
+        vectors = (np.vstack(blocks).astype(np.float32) if blocks
+                   else np.zeros((0, self.dim), dtype=np.float32))
+        return Snapshot(self.model, self.dim, self.chunking, documents, tuple(passages), vectors)
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class IndexStore:
+    """Reads and atomically writes snapshots in one index directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def exists(self) -> bool:
+        return (self.root / "CURRENT").is_file()
+
+    def current_dir(self) -> Path:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except FileNotFoundError as exc:
+            raise NoIndexError(
+                f"no index at {self.root}", remedy="run `hoinghi ingest PATH` first"
+            ) from exc
+        return self.root / "snapshots" / name
+
+    def load(self, expect_model: str | None = None) -> Snapshot:
+        """Load the live snapshot; refuse one built by a different model than ``expect_model``."""
+        folder = self.current_dir()
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexStoreError(
+                f"{folder}: manifest missing or unreadable",
+                remedy="re-ingest into a fresh --index-dir",
+            ) from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexStoreError(
+                f"{folder}: index format {manifest.get('format_version')}, this hoinghi reads "
+                f"{FORMAT_VERSION}",
+                remedy="re-ingest the documents into a fresh --index-dir",
+            )
+        model, dim = manifest["model"]["name"], int(manifest["model"]["dim"])
+        if expect_model is not None and model != expect_model:
+            raise ModelError(
+                f"the index at {self.root} was built with model {model!r}, not {expect_model!r}",
+                remedy=f"use --model {model!r} or ingest into another --index-dir",
+            )
+        try:
+            docs = [Document.from_dict(json.loads(line)) for line in
+                    (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+            passages = tuple(Passage.from_dict(json.loads(line)) for line in
+                             (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines())
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexStoreError(f"{folder}: documents or passages unreadable",
+                                  remedy="re-ingest into a fresh --index-dir") from exc
+        dense = DenseIndex.load(folder / "dense.faiss", dim)
+        if dense.size != len(passages) or manifest.get("passages") != len(passages):
+            raise IndexStoreError(f"{folder}: {dense.size} vectors for {len(passages)} passages",
+                                  remedy="re-ingest into a fresh --index-dir")
+        return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
+                        dense.vectors())
+
+    def save(self, snapshot: Snapshot) -> Path:
+        """Write ``snapshot`` aside, fsync it, then point CURRENT at it."""
+        snapshots = self.root / "snapshots"
+        snapshots.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{content_id(time.time_ns(), os.getpid(), length=8)}"
+        tmp = snapshots / f".{name}.tmp"
+        tmp.mkdir()
+        _jsonl(tmp / "documents.jsonl", [d.to_dict() for d in snapshot.documents.values()])
+        _jsonl(tmp / "passages.jsonl", [p.to_dict() for p in snapshot.passages])
+        DenseIndex(snapshot.dim, snapshot.vectors).save(tmp / "dense.faiss")
+        (tmp / "manifest.json").write_text(
+            json.dumps(snapshot.manifest(), ensure_ascii=False, indent=2), encoding="utf-8")
+        for child in tmp.iterdir():
+            with child.open("rb") as fh:
+                os.fsync(fh.fileno())
+        final = snapshots / name
+        os.replace(tmp, final)
+        pointer = self.root / "CURRENT.tmp"
+        pointer.write_text(name + "\n")
+        with pointer.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        self._prune(keep=name)
+        log.info("index snapshot %s written (%d passages)", name, len(snapshot.passages))
+        return final
+
+    def _prune(self, keep: str) -> None:
+        snaps = sorted(p for p in (self.root / "snapshots").iterdir() if p.name != keep)
+        for old in snaps[: max(0, len(snaps) - (_KEEP_SNAPSHOTS - 1))]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the single-writer lock; a second writer gets a clear error at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a+") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexStoreError(
+                    f"another hoinghi process is writing to {self.root}",
+                    remedy="wait for it to finish, then retry",
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def remove_documents(store: IndexStore, ids: set[str]) -> Snapshot:
+    """Remove documents by id under the writer lock; unknown ids change nothing."""
+    with store.writer():
+        snapshot = store.load().replace([], ids)
+        store.save(snapshot)
+    return snapshot

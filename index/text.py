@@ -1,0 +1,70 @@
+"""Text normalisation shared by ingest and retrieval: NFC, diacritic folding, tokens, language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_VI_MARKED = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
+)
+# Numbers keep their decimal/thousand separators; "7,5" and "7.5" fold to one token below.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+_ENGLISH_STOPWORDS = frozenset(
+    """a about after all also an and any are as at be been before being between both but by can
+    could did do does during each for from had has have how if in into is it its many more most
+    much of on or other over same should since so some such than that the their them then there
+    these they this those through to under until up was we were what when where which while who
+    whom whose why will with would you your""".split()
+)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip Vietnamese diacritics: NFD, drop combining marks, đ→d."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased syllables and numbers (decimal point and comma unified to a comma)."""
+    out = []
+    for tok in _TOKEN.findall(nfc(text).lower()):
+        out.append(tok.replace(".", ",") if tok[0].isdigit() else tok)
+    return out
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    return _VI_MARKED.search(text) is not None
+
+
+def detect_language(text: str) -> str:
+    """'vi' or 'en': Vietnamese marks win; otherwise English function words decide.
+
+    Unaccented Vietnamese ("muc tieu tang truong") has no English function words and stays 'vi'.
+    """
+    if has_vietnamese_marks(text):
+        return "vi"
+    words = [t for t in tokens(text) if not t[0].isdigit()]
+    if not words:
+        return "vi"
+    english = sum(1 for w in words if w in _ENGLISH_STOPWORDS)
+    return "en" if english / len(words) >= 0.2 else "vi"
+
+
+def anchor_tokens(text: str) -> list[str]:
+    """Tokens of an English query that can match Vietnamese text as written: numbers and names.
+
+    A name is a capitalised word that is not an English function word, or an acronym.
+    """
+    out = []
+    for raw in _TOKEN.findall(nfc(text)):
+        if raw[0].isdigit():
+            out.append(raw.replace(".", ","))
+        elif raw[0].isupper() and raw.lower() not in _ENGLISH_STOPWORDS:
+            out.append(raw.lower())
+    return out

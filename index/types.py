@@ -1,0 +1,107 @@
+"""Typed records passed between stages: documents, passages, search hits."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def content_id(*parts: object, length: int = 16) -> str:
+    """A deterministic id: the hex sha256 of the parts joined by NUL, shortened."""
+    h = hashlib.sha256("\x00".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Page ``number`` (1-based) covers ``text[start:end]`` of the cleaned document text."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a communiqué says about itself."""
+
+    title: str = ""
+    conference_number: int | None = None
+    term: str | None = None
+    dates: tuple[str, ...] = ()
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document. ``id`` is a hash of the source file's bytes."""
+
+    id: str
+    name: str
+    source: str
+    sha256: str
+    text: str
+    pages: tuple[PageSpan, ...]
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+
+    def page_at(self, offset: int) -> int:
+        """The page holding character ``offset`` of the cleaned text."""
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return self.pages[-1].number if self.pages else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        meta = dict(data.get("meta") or {})
+        meta["dates"] = tuple(meta.get("dates") or ())
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            source=data["source"],
+            sha256=data["sha256"],
+            text=data["text"],
+            pages=tuple(PageSpan(**p) for p in data["pages"]),
+            meta=DocumentMeta(**meta),
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span ``[start, end)`` of a document's cleaned text; ``text == document.text[start:end]``."""
+
+    id: str
+    document_id: str
+    text: str
+    start: int
+    end: int
+    page: int
+    section: tuple[str, ...] = ()
+
+    @property
+    def embed_text(self) -> str:
+        """What the models see: the section path as a prefix, then the passage."""
+        if not self.section:
+            return self.text
+        return " > ".join(self.section) + "\n" + self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        return cls(**{**data, "section": tuple(data.get("section") or ())})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the scores it came from."""
+
+    passage: Passage
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None

@@ -1,0 +1,114 @@
+"""Ingest: files become documents, passages and vectors in a new index snapshot.
+
+A bad file is logged and listed in the report; the batch goes on. Files whose bytes are already
+indexed are skipped; a changed file replaces its old passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embed import Embedder
+from index.errors import IngestError
+from index.settings import Settings
+from index.store import IndexStore, Snapshot
+from index.types import Document, Passage
+from ingest.chunk import chunk
+from ingest.clean import clean_pages
+from ingest.read import RawDocument, find_files, read_file
+from ingest.structure import metadata, paragraphs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, file by file."""
+
+    added: list[tuple[str, str, int]] = field(default_factory=list)  # (source, id, passages)
+    replaced: list[str] = field(default_factory=list)  # ids of superseded documents
+    unchanged: list[str] = field(default_factory=list)  # sources already indexed as they are
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": [{"source": s, "id": i, "passages": n} for s, i, n in self.added],
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+        }
+
+
+def build_document(raw: RawDocument, settings: Settings,
+                   count_tokens: Callable[[str], int]) -> tuple[Document, list[Passage]]:
+    """Clean, structure and chunk one read file."""
+    sha = hashlib.sha256(raw.data).hexdigest()
+    cleaned = clean_pages(raw.pages)
+    if not any(ch.isalpha() for ch in cleaned.text):
+        raise IngestError("no text found after cleaning", path=str(raw.path))
+    document = Document(
+        id=sha[:16], name=raw.path.stem, source=str(raw.path.resolve()), sha256=sha,
+        text=cleaned.text, pages=cleaned.pages, meta=metadata(cleaned),
+    )
+    passages = chunk(document, paragraphs(cleaned), settings.chunk, count_tokens)
+    if not passages:
+        raise IngestError("no passages could be made from the text", path=str(raw.path))
+    return document, passages
+
+
+def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
+    return Snapshot(
+        model=embedder.name, dim=embedder.dim,
+        chunking={"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens},
+        vectors=np.zeros((0, embedder.dim), dtype=np.float32),
+    )
+
+
+def ingest_paths(
+    paths: list[Path],
+    store: IndexStore,
+    embedder: Embedder,
+    settings: Settings,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest files and directories into the store under its writer lock."""
+    report = IngestReport()
+    with store.writer():
+        snapshot = (store.load(expect_model=embedder.name) if store.exists()
+                    else empty_snapshot(embedder, settings))
+        known = {d.sha256 for d in snapshot.documents.values()}
+        additions: list[tuple[Document, list[Passage], np.ndarray]] = []
+        removals: set[str] = set()
+        for path in find_files(paths):
+            if on_file:
+                on_file(path)
+            try:
+                if not path.exists():
+                    raise IngestError("no such file or directory", path=str(path))
+                raw = read_file(path)
+                sha = hashlib.sha256(raw.data).hexdigest()
+                if sha in known:
+                    report.unchanged.append(str(path))
+                    continue
+                document, passages = build_document(raw, settings, embedder.count_tokens)
+                vectors = embedder.embed_passages([p.embed_text for p in passages])
+            except IngestError as exc:
+                log.warning("skipped %s", exc)
+                report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))
+                continue
+            old = snapshot.find_source(document.source)
+            if old is not None:
+                removals.add(old.id)
+                report.replaced.append(old.id)
+            known.add(sha)
+            additions.append((document, passages, vectors))
+            report.added.append((str(path), document.id, len(passages)))
+        if additions or removals:
+            store.save(snapshot.replace(additions, removals))
+    return report
