@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index.embed import Embedder, load_embedder
 from index.errors import NoIndexError
-from index.hybrid import HybridRetriever, open_retriever
+from index.hybrid import HybridRetriever
 from index.settings import Settings
 from index.store import IndexStore, Snapshot, remove_documents
 from index.types import Document, Hit
@@ -62,7 +62,7 @@ class Service:
     @property
     def retriever(self) -> HybridRetriever:
         if self._retriever is None:
-            self._retriever = open_retriever(self.snapshot, self.embedder, self.settings.retrieval)
+            self._retriever = HybridRetriever(self.snapshot, self.embedder, self.settings.retrieval)
         return self._retriever
 
     def search(self, query: str, k: int = 10, document_ids: Collection[str] | None = None) -> list[Hit]:

@@ -73,43 +73,51 @@ def _xquad_items(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str]]
     return contexts, questions
 
 
+def xquad_ranks(service: Service, questions: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """R@1, R@5 and MRR of the gold context (a document named by its context id)."""
+    name_of = {d.id: d.name for d in service.documents()}
+    r1 = r5 = 0
+    rr = 0.0
+    started = time.perf_counter()
+    for _qid, cid, question in questions:
+        seen: list[str] = []
+        for hit in service.search(question, k=20):
+            name = name_of[hit.passage.document_id]
+            if name not in seen:
+                seen.append(name)
+        if cid in seen:
+            rank = seen.index(cid) + 1
+            r1 += rank == 1
+            r5 += rank <= 5
+            rr += 1 / rank
+    n = len(questions)
+    return {"questions": n, "R@1": round(r1 / n, 4), "R@5": round(r5 / n, 4), "MRR": round(rr / n, 4),
+            "ms_per_query": round(1000 * (time.perf_counter() - started) / n, 1)}
+
+
+def xquad_index(service: Service, contexts: dict[str, str], folder: Path) -> float:
+    """Ingest each context as one document named by its id; returns seconds taken."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for cid, text in contexts.items():
+        (folder / f"{cid}.txt").write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    report = service.ingest([folder])
+    if report.skipped:
+        raise RuntimeError(f"XQuAD contexts skipped: {report.skipped}")
+    return time.perf_counter() - started
+
+
 def xquad_retrieval(settings: Settings, vi_path: Path, en_path: Path,
                     limit: int | None = None) -> dict[str, Any]:
     """Index the Vietnamese contexts (one document each) and ask the vi and en questions."""
     contexts, vi_questions = _xquad_items(vi_path)
     _, en_questions = _xquad_items(en_path)
     with tempfile.TemporaryDirectory(prefix="hoinghi-xquad-") as tmp:
-        folder = Path(tmp) / "docs"
-        folder.mkdir()
-        for cid, text in contexts.items():
-            (folder / f"{cid}.txt").write_text(text, encoding="utf-8")
         service = Service(replace(settings, index_dir=Path(tmp) / "index"))
-        started = time.perf_counter()
-        report = service.ingest([folder])
-        ingest_s = time.perf_counter() - started
-        name_of = {d.id: d.name for d in service.documents()}
-        results: dict[str, Any] = {"contexts": len(contexts), "skipped": report.skipped,
-                                   "ingest_seconds": round(ingest_s, 1)}
+        seconds = xquad_index(service, contexts, Path(tmp) / "docs")
+        results: dict[str, Any] = {"contexts": len(contexts), "ingest_seconds": round(seconds, 1)}
         for lang, questions in (("vi", vi_questions), ("en", en_questions)):
-            questions = questions[:limit] if limit else questions
-            r1 = r5 = 0
-            rr = 0.0
-            started = time.perf_counter()
-            for _qid, cid, question in questions:
-                seen: list[str] = []
-                for hit in service.search(question, k=20):
-                    name = name_of[hit.passage.document_id]
-                    if name not in seen:
-                        seen.append(name)
-                if cid in seen:
-                    rank = seen.index(cid) + 1
-                    r1 += rank == 1
-                    r5 += rank <= 5
-                    rr += 1 / rank
-            n = len(questions)
-            results[f"{lang}->vi"] = {"questions": n, "R@1": round(r1 / n, 4), "R@5": round(r5 / n, 4),
-                                      "MRR": round(rr / n, 4),
-                                      "ms_per_query": round(1000 * (time.perf_counter() - started) / n, 1)}
+            results[f"{lang}->vi"] = xquad_ranks(service, questions[:limit] if limit else questions)
     return results
 
 

@@ -62,7 +62,7 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for a passage, prompt and special tokens included."""
-        ids = self._model.tokenizer(self._settings.passage_prompt + text)["input_ids"]
+        ids = self._model.tokenizer(self._settings.passage_prompt + text, verbose=False)["input_ids"]
         return len(ids)
 
 

@@ -30,21 +30,26 @@ def _minmax(values: np.ndarray) -> np.ndarray:
 
 
 class HybridRetriever:
-    """Searches one loaded index; holds no state besides what it is given."""
+    """Searches one loaded snapshot; holds no state besides what it is given.
 
-    def __init__(
-        self,
-        passages: Sequence[Passage],
-        dense: DenseIndex,
-        lexical: LexicalIndex,
-        embedder: Embedder,
-        settings: RetrievalSettings,
-    ) -> None:
-        self.passages = passages
-        self.dense = dense
-        self.lexical = lexical
+    A passage's dense score is the mean of its own cosine and its best sentence's cosine: the
+    sentence view finds the one line a question is about (English questions over Vietnamese
+    passages gained most), the passage view keeps the context.
+    """
+
+    def __init__(self, snapshot: Snapshot, embedder: Embedder, settings: RetrievalSettings) -> None:
+        self.passages = snapshot.passages
         self.embedder = embedder
         self.settings = settings
+        self._vectors = snapshot.vectors
+        self._sentence_vectors = snapshot.sentence_vectors
+        self._owner = snapshot.sentence_owner()
+        counts = np.array([len(p.sentences) for p in self.passages], dtype=np.int64)
+        self._first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+        self._sentence_count = counts
+        self.dense = DenseIndex(snapshot.dim, snapshot.vectors)
+        self.sentence_dense = DenseIndex(snapshot.dim, snapshot.sentence_vectors)
+        self.lexical = LexicalIndex([p.embed_text for p in self.passages])
 
     def lexical_query(self, query: str) -> tuple[list[str], float]:
         """The BM25 terms and fusion weight for this query's language."""
@@ -52,37 +57,44 @@ class HybridRetriever:
             return anchor_tokens(query), self.settings.lexical_weight_en
         return query_terms(query), self.settings.lexical_weight_vi
 
+    def _dense_scores(self, pool: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Exact mean of passage cosine and best-sentence cosine for the pool passages."""
+        passage_sim = self._vectors[pool] @ qvec
+        best = passage_sim.copy()
+        for i, row in enumerate(pool):
+            n = self._sentence_count[row]
+            if n:
+                first = self._first_sentence[row]
+                best[i] = float((self._sentence_vectors[first:first + n] @ qvec).max())
+        return np.asarray((passage_sim + best) / 2.0, dtype=np.float32)
+
     def search(
         self, query: str, k: int = 10, document_ids: Collection[str] | None = None
     ) -> list[Hit]:
         n = len(self.passages)
         if n == 0 or not query.strip():
             return []
-        allowed = None
-        if document_ids is not None:
-            allowed = np.array([p.document_id in document_ids for p in self.passages])
-        pool_size = n if allowed is not None else min(n, max(self.settings.candidates, k))
         qvec = self.embedder.embed_queries([query])[0]
-        dense_scores_top, dense_ids = self.dense.search(qvec, pool_size)
-        dense_all = np.full(n, np.nan, dtype=np.float32)
-        dense_all[dense_ids] = dense_scores_top
+        if document_ids is not None:
+            pool = np.array([i for i, p in enumerate(self.passages) if p.document_id in document_ids],
+                            dtype=np.int64)
+        else:
+            size = max(self.settings.candidates, k)
+            _, passage_ids = self.dense.search(qvec, size)
+            _, sentence_ids = self.sentence_dense.search(qvec, size)
+            pool = np.concatenate([passage_ids, self._owner[sentence_ids]])
         terms, weight = self.lexical_query(query)
         lexical_all = self.lexical.scores(terms)
-        lexical_ids = np.argsort(-lexical_all, kind="stable")[:pool_size]
-        lexical_ids = lexical_ids[lexical_all[lexical_ids] > 0]
-        pool = np.unique(np.concatenate([dense_ids, lexical_ids]))
-        if allowed is not None:
-            pool = pool[allowed[pool]]
+        if document_ids is None:
+            lexical_ids = np.argsort(-lexical_all, kind="stable")[: max(self.settings.candidates, k)]
+            pool = np.concatenate([pool, lexical_ids[lexical_all[lexical_ids] > 0]])
+        pool = np.unique(pool)
         if pool.size == 0:
             return []
-        missing = np.isnan(dense_all[pool])
-        if missing.any():  # lexical-only candidates get their exact cosine
-            vecs = self.dense.rows(pool[missing])
-            dense_all[pool[missing]] = vecs @ qvec
-        dense_pool = dense_all[pool]
+        dense_pool = self._dense_scores(pool, qvec)
         lexical_pool = lexical_all[pool]
-        top = float(lexical_pool.max())
-        lexical_norm = lexical_pool / top if top > 0 else np.zeros_like(lexical_pool)
+        bound = self.lexical.upper_bound(terms)
+        lexical_norm = lexical_pool / bound if bound > 0 else np.zeros_like(lexical_pool)
         fused = (1.0 - weight) * _minmax(dense_pool) + weight * lexical_norm
         order = np.argsort(-fused, kind="stable")[:k]
         return [
@@ -94,10 +106,3 @@ class HybridRetriever:
             )
             for i in order
         ]
-
-
-def open_retriever(snapshot: Snapshot, embedder: Embedder, settings: RetrievalSettings) -> HybridRetriever:
-    """Build the in-memory dense and lexical indexes of a loaded snapshot."""
-    dense = DenseIndex(snapshot.dim, snapshot.vectors)
-    lexical = LexicalIndex([p.embed_text for p in snapshot.passages])
-    return HybridRetriever(snapshot.passages, dense, lexical, embedder, settings)

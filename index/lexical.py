@@ -31,8 +31,24 @@ class LexicalIndex:
 
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
+        self._term_max: dict[str, float] = {}
         if texts:
             self._bm25.index([document_terms(t) for t in texts], show_progress=False)
+            data, indptr = self._bm25.scores["data"], self._bm25.scores["indptr"]
+            for term, column in self._bm25.vocab_dict.items():
+                if column + 1 >= len(indptr):
+                    continue  # bm25s's placeholder for the empty token
+                lo, hi = int(indptr[column]), int(indptr[column + 1])
+                if hi > lo:
+                    self._term_max[term] = float(data[lo:hi].max())
+
+    def upper_bound(self, terms: list[str]) -> float:
+        """The most any passage could score for ``terms``: the sum of each term's best score.
+
+        Dividing by it puts BM25 on a fixed 0-1 scale, so a query whose only matches are common
+        words ("Hồ Chí Minh" in every passage) does not look like a perfect lexical match.
+        """
+        return sum(self._term_max.get(t, 0.0) for t in terms)
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query terms (zeros when nothing matches)."""

@@ -39,8 +39,8 @@ class RetrievalSettings:
     """Hybrid fusion: dense cosine plus BM25, weighted by query language."""
 
     candidates: int = 50
-    lexical_weight_vi: float = 0.5
-    lexical_weight_en: float = 0.2
+    lexical_weight_vi: float = 0.6
+    lexical_weight_en: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,20 @@ FORMAT_VERSION = 1
 _KEEP_SNAPSHOTS = 2
 
 
+def _empty(dim: int) -> np.ndarray:
+    return np.zeros((0, dim), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document ready to index: its passages, their vectors and their sentences' vectors."""
+
+    document: Document
+    passages: list[Passage]
+    vectors: np.ndarray
+    sentence_vectors: np.ndarray
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One consistent version of the index, fully in memory."""
@@ -45,7 +59,13 @@ class Snapshot:
     chunking: dict[str, Any]
     documents: dict[str, Document] = field(default_factory=dict)
     passages: tuple[Passage, ...] = ()
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    vectors: np.ndarray = field(default_factory=lambda: _empty(0))
+    sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
+
+    def sentence_owner(self) -> np.ndarray:
+        """Row ``i`` of ``sentence_vectors`` belongs to passage ``sentence_owner()[i]``."""
+        counts = [len(p.sentences) for p in self.passages]
+        return np.repeat(np.arange(len(self.passages)), counts)
 
     def manifest(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
@@ -66,27 +86,25 @@ class Snapshot:
     def find_source(self, source: str) -> Document | None:
         return next((d for d in self.documents.values() if d.source == source), None)
 
-    def replace(
-        self,
-        add: list[tuple[Document, list[Passage], np.ndarray]],
-        remove: set[str],
-    ) -> Snapshot:
+    def replace(self, add: list[Entry], remove: set[str]) -> Snapshot:
         """A new snapshot without the ``remove`` documents and with the ``add`` ones."""
         for doc_id in remove:
             if doc_id not in self.documents:
                 raise UnknownDocumentError(f"no document with id {doc_id!r}", remedy="see `hoinghi docs`")
-        dropped = remove | {d.id for d, _, _ in add}
-        keep = [i for i, p in enumerate(self.passages) if p.document_id not in dropped]
+        dropped = remove | {e.document.id for e in add}
+        keep = np.array([p.document_id not in dropped for p in self.passages], dtype=bool)
         documents = {k: v for k, v in self.documents.items() if k not in dropped}
-        passages = [self.passages[i] for i in keep]
-        blocks = [self.vectors[keep]] if len(keep) else []
-        for doc, doc_passages, vecs in add:
-            documents[doc.id] = doc
-            passages.extend(doc_passages)
-            blocks.append(vecs)
-        vectors = (np.vstack(blocks).astype(np.float32) if blocks
-                   else np.zeros((0, self.dim), dtype=np.float32))
-        return Snapshot(self.model, self.dim, self.chunking, documents, tuple(passages), vectors)
+        passages = [p for p, kept in zip(self.passages, keep, strict=True) if kept]
+        blocks = [self.vectors[keep]]
+        sentence_blocks = [self.sentence_vectors[keep[self.sentence_owner()]]]
+        for entry in add:
+            documents[entry.document.id] = entry.document
+            passages.extend(entry.passages)
+            blocks.append(entry.vectors)
+            sentence_blocks.append(entry.sentence_vectors)
+        return Snapshot(self.model, self.dim, self.chunking, documents, tuple(passages),
+                        np.vstack(blocks).astype(np.float32),
+                        np.vstack(sentence_blocks).astype(np.float32))
 
 
 def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -152,11 +170,16 @@ class IndexStore:
             raise IndexStoreError(f"{folder}: documents or passages unreadable",
                                   remedy="re-ingest into a fresh --index-dir") from exc
         dense = DenseIndex.load(folder / "dense.faiss", dim)
-        if dense.size != len(passages) or manifest.get("passages") != len(passages):
-            raise IndexStoreError(f"{folder}: {dense.size} vectors for {len(passages)} passages",
-                                  remedy="re-ingest into a fresh --index-dir")
+        sentences = DenseIndex.load(folder / "sentences.faiss", dim)
+        n_sentences = sum(len(p.sentences) for p in passages)
+        if (dense.size != len(passages) or manifest.get("passages") != len(passages)
+                or sentences.size != n_sentences):
+            raise IndexStoreError(
+                f"{folder}: {dense.size} vectors for {len(passages)} passages, "
+                f"{sentences.size} for {n_sentences} sentences",
+                remedy="re-ingest into a fresh --index-dir")
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
-                        dense.vectors())
+                        dense.vectors(), sentences.vectors())
 
     def save(self, snapshot: Snapshot) -> Path:
         """Write ``snapshot`` aside, fsync it, then point CURRENT at it."""
@@ -168,6 +191,7 @@ class IndexStore:
         _jsonl(tmp / "documents.jsonl", [d.to_dict() for d in snapshot.documents.values()])
         _jsonl(tmp / "passages.jsonl", [p.to_dict() for p in snapshot.passages])
         DenseIndex(snapshot.dim, snapshot.vectors).save(tmp / "dense.faiss")
+        DenseIndex(snapshot.dim, snapshot.sentence_vectors).save(tmp / "sentences.faiss")
         (tmp / "manifest.json").write_text(
             json.dumps(snapshot.manifest(), ensure_ascii=False, indent=2), encoding="utf-8")
         for child in tmp.iterdir():

@@ -81,20 +81,25 @@ class Passage:
     end: int
     page: int
     section: tuple[str, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()  # sentence spans, document offsets
 
     @property
     def embed_text(self) -> str:
-        """What the models see: the section path as a prefix, then the passage."""
-        if not self.section:
-            return self.text
-        return " > ".join(self.section) + "\n" + self.text
+        """What the models see: the headings above the passage (those not in its text), then it."""
+        context = [h for h in self.section if h not in self.text]
+        return " > ".join(context) + "\n" + self.text if context else self.text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Passage:
-        return cls(**{**data, "section": tuple(data.get("section") or ())})
+        return cls(**{**data, "section": tuple(data.get("section") or ()),
+                      "sentences": tuple(tuple(s) for s in data.get("sentences") or ())})
+
+    def sentence_texts(self) -> list[str]:
+        """The text of each sentence span (all within ``text``)."""
+        return [self.text[s - self.start : e - self.start] for s, e in self.sentences]
 
 
 @dataclass(frozen=True)

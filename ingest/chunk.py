@@ -67,36 +67,45 @@ def _units(text: str, start: int, end: int, budget: int, count: TokenCounter) ->
 
 
 def _sections(paragraphs: list[Paragraph]) -> Iterator[tuple[tuple[str, ...], list[Paragraph]]]:
-    """Runs of body paragraphs that share a section path."""
-    run: list[Paragraph] = []
+    """Groups of paragraphs: the headings that open a section, then its body paragraphs."""
+    group: list[Paragraph] = []
     for para in paragraphs:
-        if para.heading_level or (run and para.section != run[0].section):
-            if run:
-                yield run[0].section, run
-            run = []
-        if not para.heading_level:
-            run.append(para)
-    if run:
-        yield run[0].section, run
+        has_body = any(not p.heading_level for p in group)
+        if group and ((para.heading_level and has_body) or
+                      (not para.heading_level and has_body and para.section != group[-1].section)):
+            yield group[-1].section, group
+            group = []
+        group.append(para)
+    if group:
+        yield group[-1].section, group
 
 
 def chunk(document: Document, paragraphs: list[Paragraph], settings: ChunkSettings,
           count: TokenCounter) -> list[Passage]:
-    """Cut ``document`` into passages; ``count`` gives a text's token count for the model."""
+    """Cut ``document`` into passages; ``count`` gives a text's token count for the model.
+
+    Passages cover every paragraph, headings included (a heading opens the passage after it).
+    """
     text = document.text
     passages: list[Passage] = []
 
     def emit(start: int, end: int, section: tuple[str, ...]) -> None:
+        spans = tuple(span for para in paragraph_pieces(start, end) for span in sentences(text, *para))
         passages.append(Passage(
             id=content_id(document.id, start, end), document_id=document.id, text=text[start:end],
-            start=start, end=end, page=document.page_at(start), section=section))
+            start=start, end=end, page=document.page_at(start), section=section, sentences=spans))
 
-    for section, run in _sections(paragraphs):
+    def paragraph_pieces(start: int, end: int) -> list[tuple[int, int]]:
+        """The paragraph pieces inside ``[start, end)``."""
+        return [(max(p.start, start), min(p.end, end)) for p in paragraphs
+                if p.start < end and p.end > start]
+
+    for section, group in _sections(paragraphs):
         prefix = " > ".join(section) + "\n" if section else ""
         budget = max(settings.max_tokens - count(prefix), settings.min_tokens)
         current: list[tuple[int, int]] = []  # spans packed into the open passage
         used = 0
-        for para in run:
+        for para in group:
             size = count(text[para.start:para.end])
             pieces = [(para.start, para.end, size)] if size <= budget else [
                 (s, e, count(text[s:e])) for s, e in _units(text, para.start, para.end, budget, count)]

@@ -17,7 +17,7 @@ import numpy as np
 from index.embed import Embedder
 from index.errors import IngestError
 from index.settings import Settings
-from index.store import IndexStore, Snapshot
+from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
@@ -67,6 +67,7 @@ def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
         model=embedder.name, dim=embedder.dim,
         chunking={"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens},
         vectors=np.zeros((0, embedder.dim), dtype=np.float32),
+        sentence_vectors=np.zeros((0, embedder.dim), dtype=np.float32),
     )
 
 
@@ -83,7 +84,7 @@ def ingest_paths(
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))
         known = {d.sha256 for d in snapshot.documents.values()}
-        additions: list[tuple[Document, list[Passage], np.ndarray]] = []
+        additions: list[Entry] = []
         removals: set[str] = set()
         for path in find_files(paths):
             if on_file:
@@ -98,6 +99,8 @@ def ingest_paths(
                     continue
                 document, passages = build_document(raw, settings, embedder.count_tokens)
                 vectors = embedder.embed_passages([p.embed_text for p in passages])
+                sentence_vectors = embedder.embed_passages(
+                    [s for p in passages for s in p.sentence_texts()])
             except IngestError as exc:
                 log.warning("skipped %s", exc)
                 report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))
@@ -107,7 +110,7 @@ def ingest_paths(
                 removals.add(old.id)
                 report.replaced.append(old.id)
             known.add(sha)
-            additions.append((document, passages, vectors))
+            additions.append(Entry(document, passages, vectors, sentence_vectors))
             report.added.append((str(path), document.id, len(passages)))
         if additions or removals:
             store.save(snapshot.replace(additions, removals))

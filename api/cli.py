@@ -1,0 +1,205 @@
+"""The ``hoinghi`` command line: ingest, search, list and remove documents.
+
+Settings and the service are built here, once per command; errors meant for users become one
+clean message and an exit code, in one place (``main``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.service import Service
+from index.errors import HoinghiError, IngestError, IndexStoreError, ModelError, NoIndexError
+from index.settings import Settings
+from index.types import Hit
+from ingest.pipeline import IngestReport
+from ingest.read import find_files
+
+app = typer.Typer(
+    help="Semantic search over Vietnamese conference records (communiqués, press releases).\n\n"
+    "The first search indexes the bundled communiqués; `hoinghi ingest DIR` adds your own.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+IndexDir = Annotated[
+    Path | None,
+    typer.Option("--index-dir", help="Index directory [env: HOINGHI_INDEX_DIR; default: per-user data dir]"),
+]
+Model = Annotated[
+    str | None,
+    typer.Option("--model", help="Embedding model: a sentence-transformers name or path "
+                 "[env: HOINGHI_MODEL; default: the bundled multilingual-e5-small]"),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+EXIT_CODES: dict[type[HoinghiError], int] = {
+    IngestError: 2, NoIndexError: 3, ModelError: 4, IndexStoreError: 5,
+}
+
+
+def _service(index_dir: Path | None, model: str | None) -> Service:
+    return Service(Settings.from_env(index_dir=index_dir, model=model))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("{task.fields[file]}"), console=err,
+                    disable=not err.is_terminal)
+
+
+def _run_ingest(service: Service, paths: list[Path] | None) -> IngestReport | None:
+    """Ingest ``paths`` (or the bundled corpus when the index is new and no paths are given)."""
+    total = len(find_files(paths)) if paths else None
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=total, file="")
+
+        def on_file(path: Path) -> None:
+            progress.update(task, advance=1, file=path.name)
+
+        if paths is None:
+            if service.store.exists():
+                return None
+            err.print("[dim]no index yet: indexing the bundled communiqués (one time)…[/dim]")
+            return service.ensure_index(on_file)
+        return service.ingest(paths, on_file)
+
+
+def _print_report(report: IngestReport) -> None:
+    for source, doc_id, n in report.added:
+        out.print(f"[green]added[/green]     {doc_id}  {n:4d} passages  {source}")
+    for source in report.unchanged:
+        out.print(f"[dim]unchanged[/dim] {source}")
+    for doc_id in report.replaced:
+        out.print(f"[yellow]replaced[/yellow]  {doc_id} (older version of a changed file)")
+    for source, reason in report.skipped:
+        out.print(f"[red]skipped[/red]   {source}: {reason}")
+    out.print(f"{len(report.added)} added, {len(report.unchanged)} unchanged, "
+              f"{len(report.skipped)} skipped")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (searched recursively).")],
+    index_dir: IndexDir = None,
+    model: Model = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add .txt, .md, .docx and .pdf files to the index; unchanged files are skipped."""
+    service = _service(index_dir, model)
+    report = _run_ingest(service, paths)
+    assert report is not None
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    if report.skipped and not report.added and not report.unchanged:
+        raise typer.Exit(2)
+
+
+def _hit_dict(service: Service, hit: Hit) -> dict[str, Any]:
+    doc = service.snapshot.documents[hit.passage.document_id]
+    p = hit.passage
+    return {"document_id": p.document_id, "title": doc.meta.title, "source": doc.source,
+            "page": p.page, "section": " > ".join(p.section), "text": p.text, "start": p.start,
+            "end": p.end, "score": round(hit.score, 4)}
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords, Vietnamese or English.")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages.")] = 5,
+    index_dir: IndexDir = None,
+    model: Model = None,
+    as_json: AsJson = False,
+) -> None:
+    """Find the passages that best match QUERY (hybrid dense + BM25)."""
+    if not query.strip():
+        raise HoinghiError("the query is empty", remedy='give a question, e.g. "mục tiêu tăng trưởng 2024"')
+    service = _service(index_dir, model)
+    _run_ingest(service, None)
+    hits = [_hit_dict(service, h) for h in service.search(query, k=k)]
+    if as_json:
+        out.print_json(json.dumps({"query": query, "hits": hits}, ensure_ascii=False))
+        return
+    for rank, hit in enumerate(hits, start=1):
+        where = f"{hit['title'][:60]} · p.{hit['page']}" + (f" · {hit['section'][:60]}" if hit["section"] else "")
+        out.print(f"[bold]{rank}.[/bold] [cyan]{hit['score']:.3f}[/cyan] {where}")
+        out.print(f"   {hit['text'][:400]}{'…' if len(hit['text']) > 400 else ''}\n")
+
+
+@app.command()
+def docs(index_dir: IndexDir = None, model: Model = None, as_json: AsJson = False) -> None:
+    """List the indexed documents."""
+    service = _service(index_dir, model)
+    _run_ingest(service, None)
+    counts: dict[str, int] = {}
+    for p in service.snapshot.passages:
+        counts[p.document_id] = counts.get(p.document_id, 0) + 1
+    rows = [{"id": d.id, "name": d.name, "title": d.meta.title, "conference": d.meta.conference_number,
+             "term": d.meta.term, "dates": list(d.meta.dates), "passages": counts.get(d.id, 0),
+             "source": d.source} for d in service.documents()]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("id", "title", "conf.", "dates", "passages")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["title"])[:70], str(r["conference"] or ""),
+                      ", ".join(r["dates"][:2]), str(r["passages"]))
+    out.print(table)
+
+
+@app.command()
+def rm(
+    ids: Annotated[list[str], typer.Argument(help="Document ids, as `hoinghi docs` lists them.")],
+    index_dir: IndexDir = None,
+    model: Model = None,
+) -> None:
+    """Remove documents (and their passages) from the index."""
+    service = _service(index_dir, model)
+    service.remove(set(ids))
+    out.print(f"removed {len(set(ids))} document(s)")
+
+
+def _configure_logging() -> None:
+    level = logging.DEBUG if os.environ.get("HOINGHI_DEBUG") else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # libraries that set their own loggers to DEBUG
+        handler.setLevel(level)
+    # The bundled model is local; never reach for a model hub unless the user asks to.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def main() -> None:
+    """Console-script entry point: map user errors to a message and an exit code."""
+    _configure_logging()
+    try:
+        app(standalone_mode=False)
+    except HoinghiError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        raise

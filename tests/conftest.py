@@ -1,0 +1,69 @@
+"""Shared fixtures: a deterministic fake embedder for unit tests, the real model once per session."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.settings import Settings
+from index.text import fold, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "communiques"
+DEV_QA = ROOT / "eval" / "data" / "dev_qa.jsonl"
+
+
+class FakeEmbedder:
+    """Hashed bag of folded syllables: deterministic, fast, and similar texts get similar vectors."""
+
+    name = "fake-hash-64"
+    dim = 64
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for tok in tokens(text):
+                h = int(hashlib.md5(fold(tok).encode()).hexdigest()[:8], 16)
+                out[i, h % self.dim] += 1.0
+            out[i, 0] += 1e-3
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return 2 + len(text.split()) * 2
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return replace(Settings(), index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    env = os.environ.get("HOINGHI_MODEL_CACHE")
+    return Path(env) if env else tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_cache: Path):  # type: ignore[no-untyped-def]
+    """The bundled multilingual-e5-small, converted and loaded once per test session."""
+    from index.embed import load_embedder
+
+    return load_embedder(replace(Settings().model, cache_dir=model_cache))
