@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.service import Service
-from index.errors import HoinghiError, IngestError, IndexStoreError, ModelError, NoIndexError
+from index.errors import HoinghiError, IndexStoreError, IngestError, ModelError, NoIndexError
 from index.settings import Settings
 from index.types import Hit
 from ingest.pipeline import IngestReport
@@ -135,7 +135,9 @@ def search(
         out.print_json(json.dumps({"query": query, "hits": hits}, ensure_ascii=False))
         return
     for rank, hit in enumerate(hits, start=1):
-        where = f"{hit['title'][:60]} · p.{hit['page']}" + (f" · {hit['section'][:60]}" if hit["section"] else "")
+        where = f"{hit['title'][:60]} · p.{hit['page']}"
+        if hit["section"]:
+            where += f" · {hit['section'][:60]}"
         out.print(f"[bold]{rank}.[/bold] [cyan]{hit['score']:.3f}[/cyan] {where}")
         out.print(f"   {hit['text'][:400]}{'…' if len(hit['text']) > 400 else ''}\n")
 
@@ -148,9 +150,12 @@ def docs(index_dir: IndexDir = None, model: Model = None, as_json: AsJson = Fals
     counts: dict[str, int] = {}
     for p in service.snapshot.passages:
         counts[p.document_id] = counts.get(p.document_id, 0) + 1
-    rows = [{"id": d.id, "name": d.name, "title": d.meta.title, "conference": d.meta.conference_number,
-             "term": d.meta.term, "dates": list(d.meta.dates), "passages": counts.get(d.id, 0),
-             "source": d.source} for d in service.documents()]
+    rows: list[dict[str, Any]] = [
+        {"id": d.id, "name": d.name, "title": d.meta.title, "conference": d.meta.conference_number,
+         "term": d.meta.term, "dates": list(d.meta.dates), "passages": counts.get(d.id, 0),
+         "source": d.source}
+        for d in service.documents()
+    ]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

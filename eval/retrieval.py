@@ -64,7 +64,7 @@ def _xquad_items(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str]]
     """Contexts keyed by an id made of article and paragraph index; (qid, context id, question)."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
     contexts: dict[str, str] = {}
-    questions = []
+    questions: list[tuple[str, str, str]] = []
     for a, article in enumerate(data):
         for p, para in enumerate(article["paragraphs"]):
             cid = f"xquad-{a:02d}-{p:02d}"

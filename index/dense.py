@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ class DenseIndex:
         import faiss
 
         self.dim = dim
-        self._index = faiss.IndexFlatIP(dim)
+        self._index: Any = faiss.IndexFlatIP(dim)
         if vectors is not None and len(vectors):
             self.add(vectors)
 

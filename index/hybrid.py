@@ -7,7 +7,7 @@ their anchors, numbers and names, as written, and with a lower weight.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
 import numpy as np
 
@@ -15,9 +15,9 @@ from index.dense import DenseIndex
 from index.embed import Embedder
 from index.lexical import LexicalIndex, query_terms
 from index.settings import RetrievalSettings
-from index.text import anchor_tokens, detect_language
 from index.store import Snapshot
-from index.types import Hit, Passage
+from index.text import anchor_tokens, detect_language
+from index.types import Hit
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

