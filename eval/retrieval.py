@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from api.service import Service
+from index.embed import Embedder
 from index.settings import Settings
 from index.text import nfc
 from index.types import Hit
@@ -108,12 +109,12 @@ def xquad_index(service: Service, contexts: dict[str, str], folder: Path) -> flo
 
 
 def xquad_retrieval(settings: Settings, vi_path: Path, en_path: Path,
-                    limit: int | None = None) -> dict[str, Any]:
+                    limit: int | None = None, embedder: Embedder | None = None) -> dict[str, Any]:
     """Index the Vietnamese contexts (one document each) and ask the vi and en questions."""
     contexts, vi_questions = _xquad_items(vi_path)
     _, en_questions = _xquad_items(en_path)
     with tempfile.TemporaryDirectory(prefix="hoinghi-xquad-") as tmp:
-        service = Service(replace(settings, index_dir=Path(tmp) / "index"))
+        service = Service(replace(settings, index_dir=Path(tmp) / "index"), embedder)
         seconds = xquad_index(service, contexts, Path(tmp) / "docs")
         results: dict[str, Any] = {"contexts": len(contexts), "ingest_seconds": round(seconds, 1)}
         for lang, questions in (("vi", vi_questions), ("en", en_questions)):

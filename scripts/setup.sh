@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install hoinghi and everything it needs on a fresh Debian machine with Python >= 3.11.
+#   bash scripts/setup.sh          runtime only
+#   bash scripts/setup.sh --dev    plus test and lint tools
+# torch is pinned to the 2.13.0 CPU wheel and installed first: a plain "torch" requirement would
+# pull a multi-GB CUDA build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+if [ "${1:-}" = "--dev" ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  # a Vietnamese-capable TTF for the tests that render PDFs
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null
+  else
+    echo "setup: apt-get not found; install the DejaVu fonts by hand for the PDF tests" >&2
+  fi
+fi
+
+if ! "$PY" -c 'import torch, sys; sys.exit(torch.__version__.split("+")[0] != "2.13.0")' 2>/dev/null; then
+  "$PY" -m pip install -q "torch==2.13.0"
+fi
+if [ "${1:-}" = "--dev" ]; then
+  "$PY" -m pip install -q -e ".[dev]"
+else
+  "$PY" -m pip install -q -e .
+fi
+echo "setup: hoinghi installed ($("$PY" -c 'import torch; print("torch", torch.__version__)'))"
