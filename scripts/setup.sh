@@ -26,4 +26,5 @@ if [ "${1:-}" = "--dev" ]; then
 else
   "$PY" -m pip install -q -e .
 fi
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true  # expose the `hoinghi` script
 echo "setup: hoinghi installed ($("$PY" -c 'import torch; print("torch", torch.__version__)'))"
