@@ -36,12 +36,6 @@ class DenseIndex:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.asarray(self._index.reconstruct_n(0, self.size), dtype=np.float32)
 
-    def rows(self, ids: np.ndarray) -> np.ndarray:
-        """The stored vectors of the given row ids."""
-        if len(ids) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self._index.reconstruct(int(i)) for i in ids]).astype(np.float32)
-
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (scores, row ids) for one query vector."""
         k = min(k, self.size)
