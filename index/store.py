@@ -62,6 +62,11 @@ class Snapshot:
     vectors: np.ndarray = field(default_factory=lambda: _empty(0))
     sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
 
+    @classmethod
+    def empty(cls, model: str, dim: int, chunking: dict[str, Any]) -> Snapshot:
+        """A snapshot with no documents, for a model of dimension ``dim``."""
+        return cls(model, dim, chunking, vectors=_empty(dim), sentence_vectors=_empty(dim))
+
     def sentence_owner(self) -> np.ndarray:
         """Row ``i`` of ``sentence_vectors`` belongs to passage ``sentence_owner()[i]``."""
         counts = [len(p.sentences) for p in self.passages]

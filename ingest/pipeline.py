@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from index.embed import Embedder
 from index.errors import IngestError
 from index.settings import Settings
@@ -63,12 +61,8 @@ def build_document(raw: RawDocument, settings: Settings,
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
-    return Snapshot(
-        model=embedder.name, dim=embedder.dim,
-        chunking={"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens},
-        vectors=np.zeros((0, embedder.dim), dtype=np.float32),
-        sentence_vectors=np.zeros((0, embedder.dim), dtype=np.float32),
-    )
+    chunking = {"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens}
+    return Snapshot.empty(embedder.name, embedder.dim, chunking)
 
 
 def ingest_paths(
