@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.schemas import ask_response
 from api.service import Service
 from index.errors import HoinghiError, IndexStoreError, IngestError, ModelError, NoIndexError
 from index.settings import Settings
@@ -140,6 +142,56 @@ def search(
             where += f" · {hit['section'][:60]}"
         out.print(f"[bold]{rank}.[/bold] [cyan]{hit['score']:.3f}[/cyan] {where}")
         out.print(f"   {hit['text'][:400]}{'…' if len(hit['text']) > 400 else ''}\n")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question, Vietnamese or English.")],
+    k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=20,
+                                   help="Passages the answer is chosen from.")] = 5,
+    index_dir: IndexDir = None,
+    model: Model = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer QUESTION from the records, citing the sentences it rests on (JSON as POST /ask)."""
+    if not any(ch.isalnum() for ch in question):
+        raise HoinghiError("the question is empty", remedy='ask e.g. "What was the 2024 growth target?"')
+    service = _service(index_dir, model)
+    _run_ingest(service, None)
+    started = time.perf_counter()
+    answer = service.ask(question, top_k=k)
+    body = ask_response(answer, 1000 * (time.perf_counter() - started))
+    if as_json:
+        out.print_json(body.model_dump_json())
+        return
+    style = "bold green" if body.found else "bold yellow"
+    out.print(f"[{style}]{body.short_answer or ('' if body.found else body.answer)}[/{style}]")
+    if body.found:
+        out.print(body.answer)
+    for c in body.citations:
+        out.print(f"[bold][{c.n}][/bold] {c.title[:60]} · p.{c.page} · {c.section[:60]} "
+                  f"[dim]({c.source}, chars {c.start}-{c.end})[/dim]")
+    if body.notice:
+        err.print(f"[dim]{body.notice}[/dim]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    index_dir: IndexDir = None,
+    model: Model = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs); indexes the bundled corpus on first run."""
+    import uvicorn
+
+    from api.app import create_app
+
+    service = _service(index_dir, model)
+    _run_ingest(service, None)
+    service.warm()
+    err.print(f"serving on http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -6,9 +6,13 @@ Entry points (CLI, HTTP app, evaluation) build it once and call it; nothing here
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 
+from api.answer import Answer, Answerer
+from api.generate import generative_answer
 from index.embed import Embedder, load_embedder
 from index.errors import NoIndexError
 from index.hybrid import HybridRetriever
@@ -22,25 +26,39 @@ log = logging.getLogger(__name__)
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "communiques"
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """One snapshot with the retriever and answerer built on it: replaced whole, never mixed."""
+
+    snapshot: Snapshot
+    retriever: HybridRetriever
+    answerer: Answerer
+
+
 class Service:
-    """Search over one index directory with one embedding model."""
+    """Search and answers over one index directory with one embedding model.
+
+    Readers take one ``Loaded`` reference per request; an ingest or removal publishes a new
+    snapshot and drops the reference, so a request sees the old index or the new one, not a mix.
+    """
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.store = IndexStore(settings.index_dir)
         self._embedder = embedder
-        self._snapshot: Snapshot | None = None
-        self._retriever: HybridRetriever | None = None
+        self._loaded: Loaded | None = None
+        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = load_embedder(self.settings.model)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings.model)
+            return self._embedder
 
     def ingest(self, paths: list[Path], on_file: Callable[[Path], None] | None = None) -> IngestReport:
         report = ingest_paths(paths, self.store, self.embedder, self.settings, on_file)
-        self._snapshot = self._retriever = None
+        self._loaded = None
         return report
 
     def ensure_index(self, on_file: Callable[[Path], None] | None = None) -> IngestReport | None:
@@ -51,26 +69,49 @@ class Service:
         return self.ingest([BUNDLED_CORPUS], on_file)
 
     @property
-    def snapshot(self) -> Snapshot:
-        if self._snapshot is None:
-            if not self.store.exists():
-                raise NoIndexError(f"no index at {self.store.root}",
-                                   remedy="run `hoinghi ingest PATH` first")
-            self._snapshot = self.store.load(expect_model=self.embedder.name)
-        return self._snapshot
+    def loaded(self) -> Loaded:
+        loaded = self._loaded
+        if loaded is not None:
+            return loaded
+        embedder = self.embedder
+        with self._lock:
+            if self._loaded is None:
+                if not self.store.exists():
+                    raise NoIndexError(f"no index at {self.store.root}",
+                                       remedy="run `hoinghi ingest PATH` first")
+                snapshot = self.store.load(expect_model=embedder.name)
+                retriever = HybridRetriever(snapshot, embedder, self.settings.retrieval)
+                answerer = Answerer(snapshot.documents, retriever.lexical.idf, self.settings.answer)
+                self._loaded = Loaded(snapshot, retriever, answerer)
+            return self._loaded
 
     @property
-    def retriever(self) -> HybridRetriever:
-        if self._retriever is None:
-            self._retriever = HybridRetriever(self.snapshot, self.embedder, self.settings.retrieval)
-        return self._retriever
+    def snapshot(self) -> Snapshot:
+        return self.loaded.snapshot
 
     def search(self, query: str, k: int = 10, document_ids: Collection[str] | None = None) -> list[Hit]:
-        return self.retriever.search(query, k, document_ids)
+        return self.loaded.retriever.search(query, k, document_ids)
+
+    def ask(self, question: str, top_k: int | None = None,
+            document_ids: Collection[str] | None = None) -> Answer:
+        """An extractive answer with citations from the top passages (or "not found")."""
+        loaded = self.loaded
+        hits = loaded.retriever.search(question, k=top_k or self.settings.answer.top_k,
+                                       document_ids=document_ids)
+        answer = loaded.answerer.answer(question, hits)
+        if self.settings.generator.url:
+            answer = generative_answer(answer, loaded.snapshot.documents, self.settings.generator)
+        return answer
+
+    def warm(self) -> None:
+        """Load the model and the index now rather than on the first request."""
+        if self.store.exists():
+            _ = self.loaded
+        self.embedder.embed_queries(["warm up"])
 
     def documents(self) -> list[Document]:
         return list(self.snapshot.documents.values())
 
     def remove(self, ids: set[str]) -> None:
         remove_documents(self.store, ids)
-        self._snapshot = self._retriever = None
+        self._loaded = None

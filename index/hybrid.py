@@ -57,15 +57,17 @@ class HybridRetriever:
             return anchor_tokens(query), self.settings.lexical_weight_en
         return query_terms(query), self.settings.lexical_weight_vi
 
+    def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
+        first, n = self._first_sentence[row], self._sentence_count[row]
+        return np.asarray(self._sentence_vectors[first:first + n] @ qvec)
+
     def _dense_scores(self, pool: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Exact mean of passage cosine and best-sentence cosine for the pool passages."""
         passage_sim = self._vectors[pool] @ qvec
         best = passage_sim.copy()
         for i, row in enumerate(pool):
-            n = self._sentence_count[row]
-            if n:
-                first = self._first_sentence[row]
-                best[i] = float((self._sentence_vectors[first:first + n] @ qvec).max())
+            if self._sentence_count[row]:
+                best[i] = float(self._sentence_cosines(row, qvec).max())
         return np.asarray((passage_sim + best) / 2.0, dtype=np.float32)
 
     def search(
@@ -103,6 +105,7 @@ class HybridRetriever:
                 score=float(fused[i]),
                 dense_score=float(dense_pool[i]),
                 lexical_score=float(lexical_pool[i]),
+                sentence_scores=tuple(self._sentence_cosines(int(pool[i]), qvec).tolist()),
             )
             for i in order
         ]

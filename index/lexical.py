@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,6 +33,7 @@ class LexicalIndex:
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         self._term_max: dict[str, float] = {}
+        self._df: dict[str, int] = {}
         if texts:
             self._bm25.index([document_terms(t) for t in texts], show_progress=False)
             data, indptr = self._bm25.scores["data"], self._bm25.scores["indptr"]
@@ -41,6 +43,12 @@ class LexicalIndex:
                 lo, hi = int(indptr[column]), int(indptr[column + 1])
                 if hi > lo:
                     self._term_max[term] = float(data[lo:hi].max())
+                    self._df[term] = hi - lo
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of a term; unseen terms get the largest value."""
+        df = self._df.get(term, 0)
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def upper_bound(self, terms: list[str]) -> float:
         """The most any passage could score for ``terms``: the sum of each term's best score.

@@ -44,11 +44,40 @@ class RetrievalSettings:
 
 
 @dataclass(frozen=True)
+class AnswerSettings:
+    """Extractive answering: sentence score weights and the abstention threshold."""
+
+    top_k: int = 5  # passages the answer is chosen from
+    lexical_weight: float = 0.2  # idf-weighted share of the question's words in the sentence
+    type_weight: float = 0.02  # the sentence holds a number, date or person the question asks for
+    retrieval_weight: float = 0.1  # the passage's fused retrieval score
+    # Best sentence score under this → "not found". English questions over Vietnamese text score
+    # lower (no shared words, cross-lingual cosine), hence one threshold per question language.
+    # Calibrated on the dev set's unanswerable questions; see README "Abstention".
+    abstain_below_vi: float = 1.02
+    abstain_below_en: float = 0.89
+    corroborate_within: float = 0.3  # cite another document's sentence this close in score
+
+
+@dataclass(frozen=True)
+class GeneratorSettings:
+    """Optional generative answers from an OpenAI-compatible chat endpoint (off when url is None)."""
+
+    url: str | None = None  # e.g. http://127.0.0.1:11434/v1 (Ollama), a vLLM or llama.cpp server
+    model: str = "default"
+    api_key: str | None = None
+    timeout: float = 60.0
+    max_passages: int = 5
+
+
+@dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=lambda: _data_home() / "index")
     model: ModelSettings = field(default_factory=ModelSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
     @classmethod
     def from_env(cls, index_dir: Path | None = None, model: str | None = None) -> Settings:
@@ -65,4 +94,11 @@ class Settings:
             model_settings = replace(model_settings, name=model or env_model or BUNDLED_MODEL)
         if env_cache:
             model_settings = replace(model_settings, cache_dir=Path(env_cache))
-        return replace(settings, model=model_settings)
+        generator = settings.generator
+        if os.environ.get("HOINGHI_GENERATOR_URL"):
+            generator = replace(
+                generator, url=os.environ["HOINGHI_GENERATOR_URL"],
+                model=os.environ.get("HOINGHI_GENERATOR_MODEL", generator.model),
+                api_key=os.environ.get("HOINGHI_GENERATOR_API_KEY") or None,
+            )
+        return replace(settings, model=model_settings, generator=generator)

@@ -110,3 +110,4 @@ class Hit:
     score: float
     dense_score: float | None = None
     lexical_score: float | None = None
+    sentence_scores: tuple[float, ...] = ()  # query cosine of each of ``passage.sentences``

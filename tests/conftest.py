@@ -48,9 +48,17 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
+def fake_settings(index_dir: Path) -> Settings:
+    """Settings for the fake embedder, whose scores live on another scale than the real model's:
+    its abstention thresholds are set to 0.5 (the real ones are calibrated for the real model)."""
+    base = Settings()
+    answer = replace(base.answer, abstain_below_vi=0.5, abstain_below_en=0.5)
+    return replace(base, index_dir=index_dir, answer=answer)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return replace(Settings(), index_dir=tmp_path / "index")
+    return fake_settings(tmp_path / "index")
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +75,25 @@ def real_embedder(model_cache: Path):  # type: ignore[no-untyped-def]
     from index.embed import load_embedder
 
     return load_embedder(replace(Settings().model, cache_dir=model_cache))
+
+
+@pytest.fixture(scope="session")
+def fake_bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus built with the fake embedder, once; copy it to modify it."""
+    from api.service import Service
+
+    index_dir = tmp_path_factory.mktemp("fake-bundled") / "index"
+    Service(fake_settings(index_dir), FakeEmbedder()).ensure_index()
+    return index_dir
+
+
+@pytest.fixture
+def fake_service(fake_bundled_index: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A service over a private copy of the fake bundled index."""
+    import shutil
+
+    from api.service import Service
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(fake_bundled_index, index_dir)
+    return Service(fake_settings(index_dir), FakeEmbedder())

@@ -1,0 +1,199 @@
+"""Extractive answers with citations: pick the sentence that answers, or abstain.
+
+Each sentence of the retrieved passages is scored by its embedding similarity to the question,
+its diacritic-folded lexical overlap with the question (weighted by BM25 idf), whether it holds a
+span of the answer type the question asks for, and its passage's retrieval score. The best
+sentence is the answer; a sentence in another document stating the same short answer is cited
+beside it. When even the best sentence is a weak match the answer is "not found".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from api.answer_types import AnswerType, Span, find_spans, question_type
+from index.settings import AnswerSettings
+from index.text import anchor_tokens, detect_language, fold, nfc, tokens
+from index.types import Document, Hit
+
+# Interrogatives carry no content to match (folded forms, Vietnamese and English).
+_QUESTION_WORDS = frozenset(
+    "bao nhieu nao gi ai khi dau sao the nhu what which who whom whose when where how why".split()
+)
+
+NOT_FOUND = {
+    "vi": "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục.",
+    "en": "The indexed records do not contain this information.",
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited sentence: ``document.text[start:end] == sentence``, inside ``hit.passage``."""
+
+    n: int
+    hit: Hit
+    document: Document
+    sentence: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    short_answer: str | None
+    found: bool
+    language: str
+    citations: tuple[Citation, ...] = ()
+    support: float = 0.0  # the best sentence's score, compared with the abstention threshold
+    mode: str = "extractive"
+    notice: str | None = None  # why a generative answer was not used, when it was asked for
+    hits: tuple[Hit, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # document offsets of the sentence
+    end: int
+    text: str
+    score: float
+    spans: tuple[Span, ...]
+    features: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # cosine, lexical, typed, hit
+
+
+def normalise(text: str) -> str:
+    """Case, diacritics, decimal comma/point, dash kinds and spacing folded away (for matching)."""
+    text = fold(nfc(text))
+    text = re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+    text = re.sub(r"\s*[-–—]\s*", "-", text)
+    return " ".join(text.split())
+
+
+def _query_terms(question: str, language: str) -> list[str]:
+    """Folded content terms of the question that can match Vietnamese text."""
+    raw = anchor_tokens(question) if language == "en" else tokens(question)
+    return [t for t in dict.fromkeys(fold(t) for t in raw) if t not in _QUESTION_WORDS]
+
+
+def _coverage(weights: dict[str, float], present: set[str]) -> float:
+    """The idf-weighted share of the question's terms present."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def _is_statement(text: str, headings: Sequence[str]) -> bool:
+    """A sentence that can answer: not a heading, a numbering line or a separator."""
+    words = re.findall(r"[^\W\d_]+", text)
+    stripped = text.strip()
+    return (len(words) >= 4 and any(w.islower() for w in words)
+            and not any(stripped in h for h in headings))
+
+
+class Answerer:
+    """Turns retrieved hits into an answer; holds the settings and the document table only."""
+
+    def __init__(self, documents: dict[str, Document], idf: Callable[[str], float],
+                 settings: AnswerSettings) -> None:
+        self.documents = documents
+        self.idf = idf
+        self.settings = settings
+
+    def threshold(self, language: str) -> float:
+        s = self.settings
+        return s.abstain_below_en if language == "en" else s.abstain_below_vi
+
+    def candidates(self, question: str, hits: Sequence[Hit]) -> list[Candidate]:
+        language = detect_language(question)
+        kind = question_type(question)
+        terms = _query_terms(question, language)
+        weights = {t: self.idf("~" + t) for t in terms}
+        folded_question = normalise(question)
+        s = self.settings
+        out = []
+        for hit in hits:
+            context = {fold(t) for t in tokens(hit.passage.embed_text)}
+            for (start, end), cosine in zip(hit.passage.sentences, hit.sentence_scores, strict=False):
+                text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
+                if not _is_statement(text, hit.passage.section):
+                    continue
+                present = {fold(t) for t in tokens(text)}
+                lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
+                spans: tuple[Span, ...] = ()
+                if kind is not None:
+                    spans = tuple(sp for sp in find_spans(text, kind)
+                                  if normalise(sp.text) not in folded_question)
+                # A named-thing span (any capitalised phrase) is too common to count as evidence.
+                typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
+                         else bool(spans) and kind is not AnswerType.NAMED)
+                score = (cosine + s.lexical_weight * lexical + s.type_weight * typed
+                         + s.retrieval_weight * hit.score)
+                features = (cosine, lexical, float(typed), hit.score)
+                out.append(Candidate(hit, start, end, text, score, spans, features))
+        return sorted(out, key=lambda c: -c.score)
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+        language = detect_language(question)
+        ranked = self.candidates(question, hits)
+        threshold = self.threshold(language)
+        if not ranked or ranked[0].score < threshold:
+            support = ranked[0].score if ranked else 0.0
+            return Answer(question, NOT_FOUND[language], None, False, language,
+                          support=support, hits=tuple(hits))
+        best = ranked[0]
+        short = _short_answer(question, best)
+        chosen = [best]
+        if short is not None:
+            floor = max(threshold, best.score - self.settings.corroborate_within)
+            chosen += _corroborating(ranked[1:], best, short, floor)
+        citations = tuple(
+            Citation(n, c.hit, self.documents[c.hit.passage.document_id], c.text, c.start, c.end,
+                     round(c.score, 4))
+            for n, c in enumerate(chosen, start=1)
+        )
+        text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
+        return Answer(question, text, short, True, language, citations, support=best.score,
+                      hits=tuple(hits))
+
+
+def _short_answer(question: str, best: Candidate) -> str | None:
+    """The answer-type span of the best sentence nearest the words it shares with the question."""
+    if not best.spans:
+        return None
+    folded = fold(best.text)
+    positions = [[m.start() for m in re.finditer(rf"(?<!\w){re.escape(t)}(?!\w)", folded)]
+                 for t in _query_terms(question, detect_language(question))]
+    positions = [p for p in positions if p]
+    strong = [sp for sp in best.spans if sp.strong] or list(best.spans)
+    if not positions:
+        return strong[0].text.strip()
+
+    def closeness(span: Span) -> float:
+        """Each question word found near the span counts, more the nearer it is."""
+        return sum(math.exp(-min(abs(span.start - p) for p in ps) / 30) for ps in positions)
+
+    return max(strong, key=closeness).text.strip()
+
+
+def _corroborating(rest: Sequence[Candidate], best: Candidate, short: str,
+                   floor: float) -> list[Candidate]:
+    """The best sentence of each other document that states the same short answer, if it scores
+    at least ``floor`` (it would be an answer on its own, close to the best)."""
+    wanted = normalise(short)
+    seen: set[str] = {best.hit.passage.document_id}
+    out = []
+    for c in rest:
+        doc = c.hit.passage.document_id
+        if doc in seen or c.score < floor:
+            continue
+        if any(normalise(sp.text) == wanted for sp in c.spans):
+            out.append(c)
+            seen.add(doc)
+    return out
+

@@ -1,0 +1,119 @@
+"""What kind of answer a question asks for, and where spans of that kind are in a sentence.
+
+Rules are about the languages, not about any question: Vietnamese and English question words
+(bao nhiêu / how much → a quantity; khi nào / when → a date; ai / who → a person; nào / which →
+a named thing) and the shapes those answers take in Vietnamese official prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from index.text import fold, nfc
+
+
+class AnswerType(StrEnum):
+    QUANTITY = "quantity"
+    DATE = "date"
+    PERSON = "person"
+    NAMED = "named"
+
+
+# Cues are matched on folded, lower-cased questions, so unaccented questions classify too.
+_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
+    (AnswerType.DATE, re.compile(
+        r"\b(khi nao|bao gio|nam nao|thang nao|ngay nao|thoi gian nao|luc nao|when|what year|"
+        r"which year|what date|which month|what month)\b")),
+    (AnswerType.PERSON, re.compile(r"(^|\s)(ai|who|whom|whose)\b|\b(nguoi nao|vi nao|dong chi nao)\b")),
+    (AnswerType.QUANTITY, re.compile(
+        r"\b(bao nhieu|ty le|muc nao|so luong|how much|how many|what percentage|"
+        r"what proportion|what share|what rate|what level|what amount|by what|"
+        r"rate|percent|percentage|target|growth|revenue|number of|ratio)\b")),
+    (AnswerType.NAMED, re.compile(r"\b(nao|gi|which|what)\b")),
+)
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
+_QUANTITY = re.compile(
+    rf"(?<![\w/])(?:{_NUM}(?:\s*%)?\s*[-–]\s*)?{_NUM}{_UNIT}?(?![\w/])"
+)
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
+_DATE = re.compile(
+    r"(?:(?:từ\s+)?ngày\s+\d{1,2}(?:\s*(?:đến|-|–)\s*(?:ngày\s+)?\d{1,2})?\s+)?"
+    r"tháng\s+\d{1,2}\s+năm\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{4}"
+    r"|(?:cuối |đầu |giữa )?năm\s+\d{4}"
+    r"|(?<!\d)(?:19|20)\d\d(?!\d)",
+    re.IGNORECASE,
+)
+_SURNAMES = frozenset(
+    """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Đoàn
+    Lâm Mai Trịnh Cao Lương Tạ Châu Tô Tôn Thái Hà Kiều Quách Lưu Văn Từ Đàm Đào Nông Vương""".split()
+)
+_TITLE_WORD = r"[A-ZÀ-ỸĐ][a-zà-ỹđ]+"
+_PERSON = re.compile(rf"(?<![\w])({_TITLE_WORD})((?:\s+{_TITLE_WORD}){{1,3}})")
+_NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởng|đường|cầu)\s*$", re.IGNORECASE)
+_NAMED = re.compile(
+    r"[“\"]([^”\"]{3,120})[”\"]"  # a quoted name or motto
+    r"|\b[A-ZĐ][A-Z0-9Đ]{2,}\b"  # an acronym: ASOCIO, GRDP
+    r"|(?:[A-ZÀ-ỸĐ][\wà-ỹđ]*)(?:\s*[-–]\s*[A-ZÀ-ỸĐ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ]+)?){2,}"  # A - B - C
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    strong: bool = True  # False for a bare integer, which may be a count or an identifier
+
+
+# A bare integer after these words, or followed by "-CT/TW" or "/2024", names something.
+_IDENTIFIER_BEFORE = re.compile(
+    r"(số|thứ|khóa|khoá|lần|chỉ thị|kết luận|nghị quyết|quyết định|điều|khoản|mục)\s*$", re.IGNORECASE
+)
+_IDENTIFIER_AFTER = re.compile(r"^[-/.]\w")
+
+
+def _quantities(sentence: str) -> list[Span]:
+    spans = []
+    for m in _QUANTITY.finditer(sentence):
+        text = m.group(0)
+        bare = text.isdigit()
+        if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", text):
+            continue  # a period of years, not a quantity
+        if bare and (_YEAR_ONLY.match(text) or _IDENTIFIER_BEFORE.search(sentence[: m.start()])
+                     or _IDENTIFIER_AFTER.match(sentence[m.end():]) or m.start() == 0):
+            continue
+        spans.append(Span(m.start(), m.end(), text, strong=not bare))
+    return spans
+
+
+def question_type(question: str) -> AnswerType | None:
+    """The answer type a question asks for, or None when it does not say."""
+    folded = fold(nfc(question))
+    for kind, cue in _CUES:
+        if cue.search(folded):
+            return kind
+    return None
+
+
+def find_spans(sentence: str, kind: AnswerType) -> list[Span]:
+    """Spans of ``sentence`` that could answer a question of type ``kind``."""
+    if kind is AnswerType.QUANTITY:
+        return _quantities(sentence)
+    if kind is AnswerType.DATE:
+        return [Span(m.start(), m.end(), m.group(0)) for m in _DATE.finditer(sentence)]
+    if kind is AnswerType.PERSON:
+        spans = []
+        for m in _PERSON.finditer(sentence):
+            if m.group(1) in _SURNAMES and not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
+                spans.append(Span(m.start(), m.end(), m.group(0)))
+        return spans
+    spans = []
+    for m in _NAMED.finditer(sentence):
+        start, end = (m.start(1), m.end(1)) if m.group(1) else (m.start(), m.end())
+        spans.append(Span(start, end, sentence[start:end]))
+    return spans

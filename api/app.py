@@ -1,0 +1,177 @@
+"""The FastAPI application: `/ask`, `/search`, `/documents`, `/healthz`; OpenAPI at `/docs`.
+
+``create_app(service)`` builds the app around one Service (built by the entry point); handlers
+are thin: validation is in the schemas, behaviour in the service, errors mapped in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.schemas import (
+    AskRequest,
+    AskResponse,
+    DocumentDetail,
+    DocumentSummary,
+    IngestResponse,
+    IngestSkip,
+    SearchResponse,
+    ask_response,
+    document_summary,
+    file_name,
+    hit_out,
+    passage_out,
+)
+from api.service import Service
+from index.errors import HoinghiError, IngestError, NoIndexError, UnknownDocumentError
+from ingest.read import READERS
+
+log = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def safe_upload_name(name: str | None) -> str:
+    """A plain file name from a client's name: no directories, no traversal, no control chars."""
+    base = Path((name or "").replace("\\", "/")).name
+    base = _UNSAFE.sub("_", base).strip(" .")
+    return base or "upload"
+
+
+def _status(exc: HoinghiError) -> int:
+    if isinstance(exc, NoIndexError):
+        return 503
+    if isinstance(exc, UnknownDocumentError):
+        return 404
+    if isinstance(exc, IngestError):
+        return 422
+    return 500
+
+
+def create_app(service: Service) -> FastAPI:
+    app = FastAPI(
+        title="hoinghi",
+        version="1",
+        description="Cited question answering over Vietnamese conference records.",
+    )
+
+    @app.exception_handler(HoinghiError)
+    async def _hoinghi_error(request: Request, exc: HoinghiError) -> JSONResponse:
+        detail = exc.message + (f" ({exc.remedy})" if exc.remedy else "")
+        if isinstance(exc, NoIndexError):
+            detail = f"no index yet ({exc.remedy})"  # the message names a server path
+        return JSONResponse({"detail": detail}, status_code=_status(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error (see the server log)"}, status_code=500)
+
+    def passage_counts() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in service.snapshot.passages:
+            counts[p.document_id] = counts.get(p.document_id, 0) + 1
+        return counts
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, object]:
+        """Liveness and what is loaded; 200 even before the first ingest."""
+        ready = service.store.exists()
+        out: dict[str, object] = {"status": "ok", "index": ready, "model": service.settings.model.name}
+        if ready:
+            snap = service.snapshot
+            out.update(documents=len(snap.documents), passages=len(snap.passages))
+        return out
+
+    @app.post("/ask", response_model=AskResponse)
+    def ask(request: AskRequest) -> AskResponse:
+        """Answer a question from the records, citing the supporting sentences."""
+        started = time.perf_counter()
+        ids = set(request.document_ids) if request.document_ids is not None else None
+        answer = service.ask(request.question, top_k=request.top_k, document_ids=ids)
+        return ask_response(answer, 1000 * (time.perf_counter() - started))
+
+    @app.get("/search", response_model=SearchResponse)
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=1000, description="question or keywords")],
+        k: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> SearchResponse:
+        """Passages that best match the query (hybrid dense + BM25)."""
+        if not any(ch.isalnum() for ch in q):
+            raise HTTPException(422, "the query has no words in it")
+        docs = service.snapshot.documents
+        hits = service.search(q, k=k)
+        return SearchResponse(query=q, hits=[hit_out(h, docs[h.passage.document_id]) for h in hits])
+
+    @app.get("/documents", response_model=list[DocumentSummary])
+    def documents() -> list[DocumentSummary]:
+        counts = passage_counts()
+        return [document_summary(d, counts.get(d.id, 0)) for d in service.documents()]
+
+    @app.get("/documents/{document_id}", response_model=DocumentDetail)
+    def document(document_id: str) -> DocumentDetail:
+        doc = service.snapshot.documents.get(document_id)
+        if doc is None:
+            raise HTTPException(404, f"no document with id {document_id}")
+        passages = [p for p in service.snapshot.passages if p.document_id == document_id]
+        return DocumentDetail(document=document_summary(doc, len(passages)), text=doc.text,
+                              passages=[passage_out(p) for p in passages])
+
+    @app.post("/documents", response_model=IngestResponse)
+    def upload(files: Annotated[list[UploadFile], File(description=".txt .md .docx .pdf")]) -> JSONResponse:
+        """Upload and ingest files; each is reported as added, unchanged or skipped (with why)."""
+        uploads = service.settings.index_dir / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        skipped: list[IngestSkip] = []
+        saved: list[Path] = []
+        for f in files:
+            name = safe_upload_name(f.filename)
+            if Path(name).suffix.lower() not in READERS:
+                skipped.append(IngestSkip(source=name, reason=(
+                    f"unsupported file type; use one of {', '.join(sorted(READERS))}")))
+                continue
+            folder = Path(tempfile.mkdtemp(prefix="up-", dir=uploads))
+            target = folder / name
+            with target.open("wb") as out:
+                while chunk := f.file.read(1 << 20):
+                    out.write(chunk)
+            saved.append(target)
+        report = service.ingest(saved) if saved else None
+        kept = {source for source, _, _ in (report.added if report else [])}
+        for path in saved:
+            if str(path) not in kept:  # unchanged or skipped: the copy is not needed
+                shutil.rmtree(path.parent, ignore_errors=True)
+        counts = passage_counts() if report and report.added else {}
+        docs = service.snapshot.documents if report and report.added else {}
+        added = [document_summary(docs[doc_id], counts.get(doc_id, 0))
+                 for _, doc_id, _ in (report.added if report else []) if doc_id in docs]
+        if report:
+            skipped += [IngestSkip(source=file_name(s), reason=_strip_paths(r, uploads))
+                        for s, r in report.skipped]
+        unchanged = [file_name(s) for s in (report.unchanged if report else [])]
+        body = IngestResponse(added=added, unchanged=unchanged, skipped=skipped)
+        status = 201 if added else (200 if body.unchanged else 422)
+        return JSONResponse(body.model_dump(), status_code=status)
+
+    @app.delete("/documents/{document_id}")
+    def delete(document_id: str) -> dict[str, str]:
+        if document_id not in service.snapshot.documents:
+            raise HTTPException(404, f"no document with id {document_id}")
+        service.remove({document_id})
+        return {"removed": document_id}
+
+    return app
+
+
+def _strip_paths(reason: str, root: Path) -> str:
+    """Error text without the server's directories."""
+    return re.sub(re.escape(str(root)) + r"/[^/\s]+/", "", reason)

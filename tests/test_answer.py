@@ -1,0 +1,64 @@
+"""Extractive answers: the chosen sentence, its offsets, corroboration and abstention."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from api.answer import normalise
+from api.service import Service
+from tests.conftest import FakeEmbedder, fake_settings
+
+
+def test_answer_cites_a_verbatim_sentence_with_offsets(fake_service: Service) -> None:
+    answer = fake_service.ask("Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?")
+    assert answer.found and answer.citations
+    assert answer.answer.startswith(answer.citations[0].sentence) and "[1]" in answer.answer
+    for c in answer.citations:
+        assert c.document.text[c.start:c.end] == c.sentence
+        assert c.hit.passage.start <= c.start < c.end <= c.hit.passage.end
+        assert c.hit in answer.hits  # only retrieved passages are cited
+
+
+def test_unaccented_and_nfd_questions_get_the_same_answer(fake_service: Service) -> None:
+    import unicodedata
+
+    question = "Chỉ số sản xuất công nghiệp năm 2023 tăng bao nhiêu?"
+    accented = fake_service.ask(question)
+    bare = fake_service.ask("chi so san xuat cong nghiep nam 2023 tang bao nhieu")
+    nfd = fake_service.ask(unicodedata.normalize("NFD", question))
+    assert accented.short_answer == bare.short_answer == nfd.short_answer == "4,6%"
+
+
+def _two_documents(tmp_path: Path) -> Service:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "THÔNG BÁO HỘI NGHỊ A\n\nHội nghị đánh giá tình hình kinh tế của thành phố trong năm qua. "
+        "Hội nghị thống nhất mục tiêu tăng trưởng kinh tế năm 2024 đạt 7,5 - 8%.\n", encoding="utf-8")
+    (docs / "b.txt").write_text(
+        "THÔNG CÁO HỘI NGHỊ B\n\nCác đại biểu thảo luận nhiều nội dung về văn hóa và xã hội. "
+        "Mục tiêu tăng trưởng kinh tế năm 2024 của thành phố là 7,5 - 8% theo nghị quyết.\n",
+        encoding="utf-8")
+    service = Service(fake_settings(tmp_path / "index"), FakeEmbedder())
+    service.ingest([docs])
+    return service
+
+
+def test_a_fact_stated_in_two_documents_cites_both(tmp_path: Path) -> None:
+    answer = _two_documents(tmp_path).ask("Mục tiêu tăng trưởng kinh tế năm 2024 là bao nhiêu?")
+    assert answer.short_answer == "7,5 - 8%"
+    assert {c.document.name for c in answer.citations} == {"a", "b"}
+    assert "[1]" in answer.answer and "[2]" in answer.answer
+
+
+def test_below_the_threshold_it_abstains_without_citations(tmp_path: Path) -> None:
+    service = _two_documents(tmp_path)
+    never = replace(service.settings.answer, abstain_below_vi=99.0, abstain_below_en=99.0)
+    strict = Service(replace(service.settings, answer=never), FakeEmbedder())
+    answer = strict.ask("Mục tiêu tăng trưởng kinh tế năm 2024 là bao nhiêu?")
+    assert not answer.found and answer.citations == () and answer.short_answer is None
+    assert "Không tìm thấy" in answer.answer
+    assert "do not contain" in strict.ask("What was the growth target?").answer
+
+
+def test_normalise_folds_case_marks_decimals_dashes_and_spaces() -> None:
+    assert normalise("Mục tiêu 7.5 – 8%") == normalise("muc  tieu 7,5-8%")

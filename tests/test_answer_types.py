@@ -1,0 +1,56 @@
+"""Question types and answer-shaped spans (pure functions)."""
+
+import pytest
+
+from api.answer_types import AnswerType, find_spans, question_type
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?", AnswerType.QUANTITY),
+    ("tang truong GRDP 6 thang dau nam 2024 dat bao nhieu", AnswerType.QUANTITY),  # no diacritics
+    ("Tỷ lệ nợ xấu đang ở mức nào?", AnswerType.QUANTITY),
+    ("What was the 2024 growth target?", AnswerType.QUANTITY),
+    ("When was the 31st conference held?", AnswerType.DATE),
+    ("Thành phố phấn đấu đến năm nào không còn hộ nghèo?", AnswerType.DATE),
+    ("Who is the Secretary of the City Party Committee?", AnswerType.PERSON),
+    ("Ai chủ trì Hội nghị?", AnswerType.PERSON),
+    ("Which award did the city receive?", AnswerType.NAMED),
+    ("Hội nghị bàn về nội dung", None),
+])
+def test_question_type(question: str, kind: AnswerType | None) -> None:
+    assert question_type(question) == kind
+
+
+def _texts(sentence: str, kind: AnswerType) -> list[str]:
+    return [s.text for s in find_spans(sentence, kind)]
+
+
+def test_quantities_keep_ranges_percentages_and_decimal_commas() -> None:
+    sentence = "tăng trưởng GRDP từ 6,5 - 7% lên 7,5 - 8% vào năm 2024, vốn FDI giảm 23,8%."
+    assert _texts(sentence, AnswerType.QUANTITY) == ["6,5 - 7%", "7,5 - 8%", "23,8%"]
+
+
+def test_quantities_skip_years_periods_and_identifiers() -> None:
+    sentence = ("Chỉ thị 34-CT/TW và Nghị quyết số 98 của Hội nghị lần thứ 31, nhiệm kỳ 2020 - 2025, "
+                "có 220 đại biểu.")
+    spans = find_spans(sentence, AnswerType.QUANTITY)
+    assert [s.text for s in spans] == ["220"]
+    assert not spans[0].strong  # a bare count, weaker evidence than a percentage
+
+
+def test_dates() -> None:
+    sentence = "Hội nghị diễn ra từ ngày 13 đến ngày 14 tháng 6 năm 2024 tại Thành ủy."
+    assert _texts(sentence, AnswerType.DATE) == ["từ ngày 13 đến ngày 14 tháng 6 năm 2024"]
+    assert _texts("phấn đấu đến năm 2025 không còn hộ nghèo", AnswerType.DATE) == ["năm 2025"]
+
+
+def test_people_are_vietnamese_names_not_place_names() -> None:
+    sentence = "Đồng chí Nguyễn Văn Nên, Bí thư Thành ủy Thành phố Hồ Chí Minh, phát biểu."
+    assert _texts(sentence, AnswerType.PERSON) == ["Nguyễn Văn Nên"]
+
+
+def test_named_things_include_quoted_mottos_and_acronyms() -> None:
+    sentence = "Phương châm: “Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo”; giải thưởng ASOCIO."
+    texts = _texts(sentence, AnswerType.NAMED)
+    assert "Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo" in texts
+    assert "ASOCIO" in texts

@@ -1,0 +1,131 @@
+"""The HTTP contract of `/ask`, `/search`, `/documents`, `/healthz` (fake embedder, in process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app, safe_upload_name
+from api.service import Service
+from tests.conftest import CORPUS, FakeEmbedder, fake_settings
+
+ASK_FIELDS = {"question", "answer", "short_answer", "found", "language", "citations", "elapsed_ms"}
+CITATION_FIELDS = {"n", "document_id", "title", "source", "page", "section", "text", "sentence",
+                   "start", "end", "score"}
+HIT_FIELDS = {"document_id", "title", "source", "page", "section", "text", "start", "end", "score"}
+
+
+@pytest.fixture
+def client(fake_service: Service) -> TestClient:
+    return TestClient(create_app(fake_service), raise_server_exceptions=False)
+
+
+def test_ask_returns_the_published_contract(client: TestClient) -> None:
+    r = client.post("/ask", json={"question": "Chỉ số sản xuất công nghiệp năm 2023 tăng bao nhiêu?"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) >= ASK_FIELDS
+    assert body["found"] and body["short_answer"] == "4,6%" and body["language"] == "vi"
+    cite = body["citations"][0]
+    assert set(cite) >= CITATION_FIELDS
+    text = client.get(f"/documents/{cite['document_id']}").json()["text"]
+    assert text[cite["start"]:cite["end"]] == cite["sentence"]
+    assert cite["sentence"] in cite["text"]
+    assert "/" not in cite["source"]  # a file name, never a server path
+
+
+def test_ask_can_be_restricted_to_documents(client: TestClient) -> None:
+    docs = client.get("/documents").json()
+    only = docs[0]["id"]
+    body = client.post("/ask", json={"question": "tăng trưởng GRDP bao nhiêu", "document_ids": [only]}).json()
+    assert all(c["document_id"] == only for c in body["citations"])
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!…", "x" * 1001])
+def test_bad_questions_are_422_with_a_message(client: TestClient, question: str) -> None:
+    r = client.post("/ask", json={"question": question})
+    assert r.status_code == 422
+    assert r.json()["detail"]
+
+
+def test_search_returns_hits(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "tăng trưởng GRDP", "k": 3})
+    assert r.status_code == 200
+    hits = r.json()["hits"]
+    assert len(hits) == 3 and set(hits[0]) >= HIT_FIELDS
+    assert client.get("/search", params={"q": ""}).status_code == 422
+
+
+def test_documents_list_detail_and_unknown_id(client: TestClient) -> None:
+    docs = client.get("/documents").json()
+    assert {d["name"] for d in docs} == {p.stem for p in CORPUS.iterdir()}
+    detail = client.get(f"/documents/{docs[0]['id']}").json()
+    assert detail["document"]["id"] == docs[0]["id"]
+    p = detail["passages"][0]
+    assert detail["text"][p["start"]:p["end"]] == p["text"]
+    assert client.get("/documents/0000000000000000").status_code == 404
+    assert client.delete("/documents/0000000000000000").status_code == 404
+
+
+def test_upload_then_delete(client: TestClient) -> None:
+    content = ("THÔNG BÁO HỘI NGHỊ THỬ NGHIỆM\n\nHội nghị thống nhất mục tiêu trồng 5.000 cây xanh "
+               "trong năm 2025 tại các quận nội thành.\n").encode()
+    r = client.post("/documents", files=[("files", ("../../thu-nghiem.txt", content, "text/plain")),
+                                         ("files", ("virus.exe", b"MZ", "application/octet-stream"))])
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [d["name"] for d in body["added"]] == ["thu-nghiem"]
+    assert body["skipped"][0]["source"] == "virus.exe" and "unsupported" in body["skipped"][0]["reason"]
+    new_id = body["added"][0]["id"]
+    assert new_id in {d["id"] for d in client.get("/documents").json()}
+    again = client.post("/documents", files=[("files", ("copy.txt", content, "text/plain"))])
+    assert again.status_code == 200 and again.json()["unchanged"] == ["copy.txt"]
+    assert client.delete(f"/documents/{new_id}").json() == {"removed": new_id}
+    assert client.get(f"/documents/{new_id}").status_code == 404
+
+
+def test_an_unreadable_upload_is_422_and_changes_nothing(client: TestClient) -> None:
+    before = client.get("/documents").json()
+    r = client.post("/documents", files=[("files", ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf"))])
+    assert r.status_code == 422
+    assert r.json()["skipped"][0]["source"] == "broken.pdf"
+    assert "/tmp" not in r.text
+    assert client.get("/documents").json() == before
+
+
+def test_no_index_is_503_naming_the_remedy(tmp_path: Path) -> None:
+    service = Service(fake_settings(tmp_path / "empty"), FakeEmbedder())
+    c = TestClient(create_app(service), raise_server_exceptions=False)
+    assert c.get("/healthz").json()["index"] is False
+    r = c.post("/ask", json={"question": "tăng trưởng?"})
+    assert r.status_code == 503
+    assert "hoinghi ingest" in r.json()["detail"] and str(tmp_path) not in r.text
+
+
+def test_unexpected_errors_are_500_without_a_trace(
+        fake_service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret /internal/path")
+
+    monkeypatch.setattr(fake_service, "ask", boom)
+    client = TestClient(create_app(fake_service), raise_server_exceptions=False)
+    r = client.post("/ask", json={"question": "a b"})
+    assert r.status_code == 500
+    assert "secret" not in r.text and "Traceback" not in r.text
+
+
+def test_healthz_and_openapi(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["documents"] == 2 and health["passages"] > 0
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/ask", "/search", "/documents", "/documents/{document_id}", "/healthz"} <= set(paths)
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\boot.ini.txt", "boot.ini.txt"),
+    ("", "upload"), ("..", "upload"), ("a/b/c.docx", "c.docx"), ("thông báo.pdf", "thông báo.pdf"),
+])
+def test_upload_names_cannot_escape(raw: str, safe: str) -> None:
+    assert safe_upload_name(raw) == safe
