@@ -116,6 +116,7 @@ class Answerer:
         weights = {t: self.idf("~" + t) for t in terms}
         folded_question = normalise(question)
         s = self.settings
+        lexical_weight = s.lexical_weight_en if language == "en" else s.lexical_weight
         out = []
         for hit in hits:
             context = {fold(t) for t in tokens(hit.passage.embed_text)}
@@ -132,13 +133,16 @@ class Answerer:
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
-                score = (cosine + s.lexical_weight * lexical + s.type_weight * typed
+                score = (cosine + lexical_weight * lexical + s.type_weight * typed
                          + s.retrieval_weight * hit.score)
                 features = (cosine, lexical, float(typed), hit.score)
                 out.append(Candidate(hit, start, end, text, score, spans, features))
         return sorted(out, key=lambda c: -c.score)
 
-    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit],
+               search: Callable[[str], Sequence[Hit]] | None = None) -> Answer:
+        """The answer from ``hits``; ``search``, when given, looks for other documents that state
+        the same short answer (the question with the answer appended), to cite them too."""
         language = detect_language(question)
         ranked = self.candidates(question, hits)
         threshold = self.threshold(language)
@@ -151,7 +155,13 @@ class Answerer:
         chosen = [best]
         if short is not None:
             floor = max(threshold, best.score - self.settings.corroborate_within)
-            chosen += _corroborating(ranked[1:], best, short, floor)
+            pool = list(ranked[1:])
+            if search is not None:
+                seen = {h.passage.id for h in hits}
+                extra = [h for h in search(f"{question} {short}") if h.passage.id not in seen]
+                hits = [*hits, *extra]
+                pool = sorted(pool + self.candidates(question, extra), key=lambda c: -c.score)
+            chosen += _corroborating(pool, best, short, floor)
         citations = tuple(
             Citation(n, c.hit, self.documents[c.hit.passage.document_id], c.text, c.start, c.end,
                      round(c.score, 4))

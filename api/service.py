@@ -96,9 +96,12 @@ class Service:
             document_ids: Collection[str] | None = None) -> Answer:
         """An extractive answer with citations from the top passages (or "not found")."""
         loaded = self.loaded
-        hits = loaded.retriever.search(question, k=top_k or self.settings.answer.top_k,
-                                       document_ids=document_ids)
-        answer = loaded.answerer.answer(question, hits)
+        k = top_k or self.settings.answer.top_k
+
+        def search(query: str) -> list[Hit]:
+            return loaded.retriever.search(query, k=k, document_ids=document_ids)
+
+        answer = loaded.answerer.answer(question, search(question), search)
         if self.settings.generator.url:
             answer = generative_answer(answer, loaded.snapshot.documents, self.settings.generator)
         return answer

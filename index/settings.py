@@ -49,6 +49,9 @@ class AnswerSettings:
 
     top_k: int = 5  # passages the answer is chosen from
     lexical_weight: float = 0.2  # idf-weighted share of the question's words in the sentence
+    # English questions share only numbers and names with Vietnamese text: one year in common
+    # would otherwise outweigh the meaning of the whole question.
+    lexical_weight_en: float = 0.05
     type_weight: float = 0.02  # the sentence holds a number, date or person the question asks for
     retrieval_weight: float = 0.1  # the passage's fused retrieval score
     # Best sentence score under this → "not found". English questions over Vietnamese text score

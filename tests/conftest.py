@@ -97,3 +97,15 @@ def fake_service(fake_bundled_index: Path, tmp_path: Path):  # type: ignore[no-u
     index_dir = tmp_path / "index"
     shutil.copytree(fake_bundled_index, index_dir)
     return Service(fake_settings(index_dir), FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def corpus_service(real_embedder, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The bundled corpus indexed with the real model, once per session (slow tests only)."""
+    from api.service import Service
+
+    settings = replace(Settings(), index_dir=tmp_path_factory.mktemp("index"))
+    service = Service(settings, real_embedder)
+    report = service.ensure_index()
+    assert report is not None and len(report.added) == 2
+    return service

@@ -46,3 +46,45 @@ def test_first_search_indexes_bundled_corpus_then_docs_rm_and_errors(
     unknown = _run("rm", "nope", env_dir=index_dir, cache=model_cache)
     assert unknown.returncode == 5 and "no document with id 'nope'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+    asked = _run("ask", "What was the 2024 growth target?", "--json", env_dir=index_dir, cache=model_cache)
+    assert asked.returncode == 0, asked.stderr
+    body = json.loads(asked.stdout)
+    assert body["found"] and body["short_answer"] == "7,5 - 8%" and body["citations"]
+    assert {"question", "answer", "language", "elapsed_ms"} <= set(body)
+    empty = _run("ask", "  ?? ", env_dir=index_dir, cache=model_cache)
+    assert empty.returncode == 1 and "empty" in empty.stderr
+
+
+def test_serve_answers_over_http(tmp_path: Path, model_cache: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HOINGHI_INDEX_DIR": str(tmp_path / "idx"), "HOINGHI_MODEL_CACHE": str(model_cache)}
+    server = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve",
+                               "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").json()["index"]:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.5)
+        question = "Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?"
+        r = httpx.post(f"{base}/ask", json={"question": question})
+        assert r.status_code == 200 and r.json()["short_answer"] == "6,46%"
+        assert httpx.get(f"{base}/docs").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

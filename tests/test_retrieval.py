@@ -1,25 +1,14 @@
 """Retrieval with the real bundled model over the bundled corpus (slow)."""
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from api.service import Service
 from eval.retrieval import dev_retrieval
-from index.settings import Settings
 from tests.conftest import DEV_QA
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def corpus_service(real_embedder, tmp_path_factory: pytest.TempPathFactory) -> Service:  # type: ignore[no-untyped-def]
-    settings = replace(Settings(), index_dir=tmp_path_factory.mktemp("index"))
-    service = Service(settings, real_embedder)
-    report = service.ensure_index()
-    assert report is not None and len(report.added) == 2
-    return service
 
 
 def test_every_passage_is_its_document_span(corpus_service: Service) -> None:
