@@ -1,0 +1,106 @@
+"""Warm latency of `POST /ask` and `GET /search` over the dev questions, in process and over HTTP.
+
+Run: ``python bench/api_latency.py [--repeat 5] [--json bench/results/api_latency.json]``
+
+Builds (or reuses, with --index-dir) an index of the bundled corpus, warms the model and index,
+then times each dev question ``--repeat`` times through FastAPI's TestClient (in process) and
+through a uvicorn server on loopback (over HTTP). Reports p50/p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import Service
+from eval.answers import DATA, load_qa
+from index.settings import Settings
+
+
+def _percentiles(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    return {"p50": round(statistics.median(ordered), 1),
+            "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
+            "n": len(ordered)}
+
+
+def _time(call: Any, questions: list[str], repeat: int) -> dict[str, dict[str, float]]:
+    ask: list[float] = []
+    search: list[float] = []
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            r = call("post", "/ask", json={"question": q})
+            ask.append(1000 * (time.perf_counter() - t))
+            assert r.status_code == 200, r.text
+            t = time.perf_counter()
+            r = call("get", "/search", params={"q": q, "k": 10})
+            search.append(1000 * (time.perf_counter() - t))
+            assert r.status_code == 200, r.text
+    return {"ask": _percentiles(ask), "search": _percentiles(search)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(service: Service, repeat: int) -> dict[str, Any]:
+    questions = [row["question"] for row in load_qa(DATA / "dev_qa.jsonl")]
+    app = create_app(service)
+    service.warm()
+    client = TestClient(app)
+    _time(lambda m, p, **kw: client.request(m.upper(), p, **kw), questions, 1)  # warm caches
+    results: dict[str, Any] = {"in_process": _time(lambda m, p, **kw: client.request(m.upper(), p, **kw),
+                                                   questions, repeat)}
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        results["http"] = _time(lambda m, p, **kw: http.request(m.upper(), p, **kw), questions, repeat)
+    server.should_exit = True
+    thread.join(timeout=10)
+    results["questions"] = len(questions)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--index-dir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
+        service = Service(replace(Settings.from_env(), index_dir=args.index_dir or Path(tmp) / "index"))
+        service.ensure_index()
+        results = run(service, args.repeat)
+    text = json.dumps(results, indent=2)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(text)  # noqa: T201 - the command's output
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""A held-out check of the abstention thresholds on XQuAD, which has no unanswerable questions
+of its own: each sampled question is asked twice, once over every context (answerable) and once
+with its whole article's contexts excluded (unanswerable: the records do not hold the answer).
+
+Run: ``python -m eval.abstention [--sample 200] [--json out.json]``
+Reports, per question language, the share of answerable questions answered and the share of
+unanswerable ones that abstain, at the configured thresholds and at nearby ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from api.service import Service
+from eval.retrieval import DATA, _xquad_items, xquad_index
+from index.settings import Settings
+
+
+def supports(service: Service, questions: list[tuple[str, str, str]], sample: int,
+             seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Best-sentence scores with the gold article present and with it excluded."""
+    article_of = {d.id: d.name.rsplit("-", 1)[0] for d in service.documents()}
+    chosen = random.Random(seed).sample(questions, min(sample, len(questions)))
+    present, absent = [], []
+    for _qid, cid, question in chosen:
+        article = cid.rsplit("-", 1)[0]
+        others = {doc for doc, a in article_of.items() if a != article}
+        present.append(service.ask(question).support)
+        absent.append(service.ask(question, document_ids=others).support)
+    return np.array(present), np.array(absent)
+
+
+def rates(present: np.ndarray, absent: np.ndarray, threshold: float) -> dict[str, float]:
+    return {"threshold": round(threshold, 3),
+            "answerable_answered": round(float((present >= threshold).mean()), 3),
+            "unanswerable_abstained": round(float((absent < threshold).mean()), 3)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.abstention", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sample", type=int, default=200, help="questions per language")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.from_env()
+    contexts, vi = _xquad_items(DATA / "xquad" / "xquad.vi.json")
+    _, en = _xquad_items(DATA / "xquad" / "xquad.en.json")
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="hoinghi-abstain-") as tmp:
+        service = Service(replace(settings, index_dir=Path(tmp) / "index"))
+        xquad_index(service, contexts, Path(tmp) / "docs")
+        for lang, questions in (("vi", vi), ("en", en)):
+            present, absent = supports(service, questions, args.sample)
+            configured = service.loaded.answerer.threshold(lang)
+            out[lang] = {"configured": rates(present, absent, configured),
+                         "nearby": [rates(present, absent, configured + d)
+                                    for d in (-0.04, -0.02, 0.02, 0.04)]}
+    text = json.dumps(out, indent=2)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(text)  # noqa: T201 - the command's output
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
