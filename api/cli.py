@@ -241,22 +241,22 @@ def _configure_logging() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
+def _add_plugins() -> None:
+    """Commands other packages register under the ``hoinghi.commands`` entry point (`eval`)."""
+    from importlib.metadata import entry_points
+
+    registered = {c.name for c in app.registered_commands}
+    for ep in entry_points(group="hoinghi.commands"):
+        if ep.name not in registered:
+            app.command(name=ep.name)(ep.load())
+
+
 def main() -> None:
     """Console-script entry point: map user errors to a message and an exit code."""
     _configure_logging()
+    _add_plugins()
     try:
-        app(standalone_mode=False)
+        app()  # standalone: usage errors, --help and Ctrl-C are handled by typer itself
     except HoinghiError as exc:
         err.print(f"[red]error:[/red] {exc}")
         sys.exit(next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        raise

@@ -27,8 +27,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.service import Service
-from eval.answers import DATA, load_qa
+from eval.qa import load_qa
 from index.settings import Settings
+
+DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
@@ -61,7 +63,7 @@ def _free_port() -> int:
 
 
 def run(service: Service, repeat: int) -> dict[str, Any]:
-    questions = [row["question"] for row in load_qa(DATA / "dev_qa.jsonl")]
+    questions = [item.question for item in load_qa(DEV_QA)]
     app = create_app(service)
     service.warm()
     client = TestClient(app)

@@ -22,21 +22,21 @@ from typing import Any
 import numpy as np
 
 from api.service import Service
-from eval.retrieval import DATA, _xquad_items, xquad_index
+from eval.xquad import XQuADItem, build_index, parallel
 from index.settings import Settings
 
 
-def supports(service: Service, questions: list[tuple[str, str, str]], sample: int,
+def supports(service: Service, questions: list[XQuADItem], sample: int,
              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Best-sentence scores with the gold article present and with it excluded."""
     article_of = {d.id: d.name.rsplit("-", 1)[0] for d in service.documents()}
     chosen = random.Random(seed).sample(questions, min(sample, len(questions)))
     present, absent = [], []
-    for _qid, cid, question in chosen:
-        article = cid.rsplit("-", 1)[0]
+    for item in chosen:
+        article = item.context_id.rsplit("-", 1)[0]
         others = {doc for doc, a in article_of.items() if a != article}
-        present.append(service.ask(question).support)
-        absent.append(service.ask(question, document_ids=others).support)
+        present.append(service.ask(item.question).support)
+        absent.append(service.ask(item.question, document_ids=others).support)
     return np.array(present), np.array(absent)
 
 
@@ -54,14 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    contexts, vi = _xquad_items(DATA / "xquad" / "xquad.vi.json")
-    _, en = _xquad_items(DATA / "xquad" / "xquad.en.json")
+    contexts, questions = parallel()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="hoinghi-abstain-") as tmp:
         service = Service(replace(settings, index_dir=Path(tmp) / "index"))
-        xquad_index(service, contexts, Path(tmp) / "docs")
-        for lang, questions in (("vi", vi), ("en", en)):
-            present, absent = supports(service, questions, args.sample)
+        build_index(service, contexts, Path(tmp) / "docs")
+        for lang, items in questions.items():
+            present, absent = supports(service, items, args.sample)
             configured = service.loaded.answerer.threshold(lang)
             out[lang] = {"configured": rates(present, absent, configured),
                          "nearby": [rates(present, absent, configured + d)

@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 
 from api.service import Service
-from eval.retrieval import dev_retrieval
-from tests.conftest import DEV_QA
 
 pytestmark = pytest.mark.slow
 
@@ -17,13 +15,6 @@ def test_every_passage_is_its_document_span(corpus_service: Service) -> None:
     for p in snap.passages:
         assert snap.documents[p.document_id].text[p.start:p.end] == p.text
         assert corpus_service.embedder.count_tokens(p.embed_text) <= 512
-
-
-def test_dev_set_evidence_ranks(corpus_service: Service) -> None:
-    # Measured 12/14 at top-1 and top-5 (README); the gate sits at the measured figure.
-    result = dev_retrieval(corpus_service, DEV_QA)
-    assert result["top1"] >= 0.85, result["per_question"]
-    assert result["top5"] >= 0.85, result["per_question"]
 
 
 def test_growth_question_finds_figure_in_nfc_and_nfd(corpus_service: Service) -> None:

@@ -1,0 +1,56 @@
+"""Metric functions, QA-set loading and the gate check (pure, fast)."""
+
+from pathlib import Path
+
+import pytest
+
+from eval import gate
+from eval.metrics import contains_answer, exact_match, f1, ir_metrics, percentile
+from eval.qa import load_qa
+from index.errors import HoinghiError
+from tests.conftest import DEV_QA
+
+
+def test_containment_normalises_case_marks_decimals_dashes_and_spaces() -> None:
+    text = "Mục tiêu tăng trưởng GRDP là 7.5–8 % trong năm 2024"
+    assert contains_answer(text, ["7,5 - 8 %"])
+    assert contains_answer("TĂNG 22%", ["tang 22%"])
+    assert not contains_answer(text, ["6,46%"])
+    assert not contains_answer(text, [""])
+
+
+def test_squad_exact_match_and_f1() -> None:
+    assert exact_match("7,5 - 8%", ["7.5-8%"]) == 1.0
+    assert exact_match(None, ["22%"]) == 0.0
+    assert f1("Nguyễn Văn Nên", ["Nguyen Van Nen"]) == 1.0
+    assert f1("đồng chí Nguyễn Văn Nên", ["Nguyễn Văn Nên"]) == pytest.approx(0.75)
+    assert f1("220", ["47"]) == 0.0
+
+
+def test_ir_metrics_count_a_question_with_no_results_as_a_miss() -> None:
+    metrics = ir_metrics({"a": {"p1": 1}, "b": {"p9": 1}}, {"a": {"p2": 0.9, "p1": 0.5}, "b": {}})
+    assert metrics["hit_rate@1"] == 0.0 and metrics["hit_rate@5"] == 0.5
+    assert metrics["mrr@10"] == 0.25
+
+
+def test_percentile() -> None:
+    assert percentile([10.0, 20.0, 30.0, 40.0], 50) == 25.0
+    assert percentile([5.0], 95) == 5.0
+
+
+def test_dev_set_loads_and_bad_lines_name_the_file_and_line(tmp_path: Path) -> None:
+    items = load_qa(DEV_QA)
+    assert len(items) == 16 and sum(not i.answerable for i in items) == 2
+    bad = tmp_path / "qa.jsonl"
+    bad.write_text('{"question": "a?"}\n{"answers": []}\n', encoding="utf-8")
+    with pytest.raises(HoinghiError, match=r"qa.jsonl: line 2"):
+        load_qa(bad)
+
+
+def test_gate_checks_minimums_and_maximums() -> None:
+    metrics = {"answers": {"accuracy": 0.5}, "abstention": {"answerable_abstained": 2}}
+    failed = gate.check(metrics, {"answers.accuracy": 0.7, "citations.recall": 0.5,
+                                  "max": {"abstention.answerable_abstained": 0}})
+    assert failed == ["answers.accuracy = 0.5 is below 0.7", "citations.recall: not measured",
+                      "abstention.answerable_abstained = 2 is above 0"]
+    assert gate.check({"answers": {"accuracy": 0.8}}, {"answers.accuracy": 0.7}) == []
