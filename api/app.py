@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.schemas import (
     AskRequest,
@@ -81,6 +82,14 @@ def create_app(service: Service) -> FastAPI:
         for p in service.snapshot.passages:
             counts[p.document_id] = counts.get(p.document_id, 0) + 1
         return counts
+
+    static = Path(__file__).resolve().parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The web page: ask, search, read cited passages in place, manage documents."""
+        return FileResponse(static / "index.html")
 
     @app.get("/healthz")
     def healthz() -> dict[str, object]:

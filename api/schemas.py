@@ -41,6 +41,8 @@ class CitationOut(BaseModel):
     start: int = Field(description="offset of the sentence in the document's cleaned text")
     end: int
     score: float
+    passage_start: int = Field(description="offset of the cited passage in the document's text")
+    passage_end: int
 
 
 class AskResponse(BaseModel):
@@ -119,7 +121,8 @@ def citation_out(c: Citation) -> CitationOut:
     return CitationOut(n=c.n, document_id=p.document_id, title=c.document.meta.title,
                        source=file_name(c.document.source), page=c.document.page_at(c.start),
                        section=" > ".join(p.section), text=p.text, sentence=c.sentence,
-                       start=c.start, end=c.end, score=c.score)
+                       start=c.start, end=c.end, score=c.score, passage_start=p.start,
+                       passage_end=p.end)
 
 
 def ask_response(answer: Answer, elapsed_ms: float) -> AskResponse:

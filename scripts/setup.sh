@@ -8,13 +8,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
-if [ "${1:-}" = "--dev" ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
-  # a Vietnamese-capable TTF for the tests that render PDFs
+# Debian packages: for --dev, a Vietnamese-capable TTF (tests render PDFs) and chromium (the
+# browser tests drive Debian's chromium with Playwright; no browser download by a test tool).
+APT=()
+if [ "${1:-}" = "--dev" ]; then
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || APT+=(fonts-dejavu-core)
+  [ -x /usr/bin/chromium ] || APT+=(chromium)
+fi
+if [ ${#APT[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT[@]}" >/dev/null
   else
-    echo "setup: apt-get not found; install the DejaVu fonts by hand for the PDF tests" >&2
+    echo "setup: apt-get not found; install ${APT[*]} by hand" >&2
   fi
 fi
 
