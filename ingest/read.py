@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IngestError, UnsupportedFormatError
+from ingest import ocr
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def read_docx(path: Path, data: bytes) -> tuple[str, ...]:
 
 
 def read_pdf(path: Path, data: bytes) -> tuple[str, ...]:
-    """PDFs with a text layer, one string per page; scanned pages are detected and refused."""
+    """PDFs, one string per page: the text layer where there is one, OCR for pages without."""
     import io
 
     from pypdf import PdfReader
@@ -81,13 +82,14 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, ...]:
                           remedy="check the file is complete; re-export it") from exc
     scanned = [i + 1 for i, text in enumerate(pages)
                if sum(ch.isalpha() for ch in text) < _MIN_TEXT_CHARS]
-    if pages and len(scanned) == len(pages):
-        raise IngestError(
-            "scanned PDF: no text layer on any page", path=str(path),
-            remedy="OCR is not supported yet; run it through OCR (e.g. ocrmypdf -l vie) first",
-        )
-    if scanned:
-        log.warning("%s: pages %s have no text layer and are skipped (no OCR yet)", path, scanned)
+    if not scanned:
+        return pages
+    log.info("%s: %d of %d pages have no text layer: OCR", path.name, len(scanned), len(pages))
+    read = ocr.ocr_pdf_pages(path, data, scanned)
+    pages = tuple(read.get(i + 1, text) for i, text in enumerate(pages))
+    if not any(p.strip() for p in pages):
+        raise IngestError("no text found: no text layer, and OCR read nothing", path=str(path),
+                          remedy="check that the scan holds text; rescan at 300 dpi or better")
     return pages
 
 
@@ -96,6 +98,11 @@ READERS: dict[str, Callable[[Path, bytes], tuple[str, ...]]] = {
     ".md": read_text,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".png": ocr.read_image,
+    ".jpg": ocr.read_image,
+    ".jpeg": ocr.read_image,
+    ".tif": ocr.read_image,
+    ".tiff": ocr.read_image,
 }
 
 

@@ -8,9 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
-# Debian packages: for --dev, a Vietnamese-capable TTF (tests render PDFs) and chromium (the
-# browser tests drive Debian's chromium with Playwright; no browser download by a test tool).
+# Debian packages: Tesseract with its Vietnamese model (OCR of scanned PDFs and images); for
+# --dev also a Vietnamese-capable TTF (tests render PDFs) and chromium (the browser tests drive
+# Debian's chromium with Playwright; no browser download by a test tool).
 APT=()
+command -v tesseract >/dev/null 2>&1 || APT+=(tesseract-ocr)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata 2>/dev/null)" ] || APT+=(tesseract-ocr-vie)
 if [ "${1:-}" = "--dev" ]; then
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || APT+=(fonts-dejavu-core)
   [ -x /usr/bin/chromium ] || APT+=(chromium)

@@ -57,23 +57,31 @@ def test_pdf_text_layer_keeps_pages_and_words(tmp_path: Path) -> None:
         assert cleaned.text[page.start:page.end].strip() == sentence
 
 
-def test_scanned_pdf_is_named_with_remedy(tmp_path: Path) -> None:
+def _blank_scan(path: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    path = tmp_path / "scan.pdf"
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.rect(50, 50, 400, 600, fill=1)  # an image-like page with no text layer
     pdf.showPage()
     pdf.save()
-    with pytest.raises(IngestError, match="scanned PDF") as info:
+    return path
+
+
+def test_scanned_pdf_without_tesseract_names_the_remedy(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import ocr
+
+    monkeypatch.setattr(ocr, "_languages", lambda: frozenset())
+    path = _blank_scan(tmp_path / "scan.pdf")
+    with pytest.raises(IngestError, match="needs OCR") as info:
         read_file(path)
-    assert info.value.path == str(path) and "OCR" in (info.value.remedy or "")
+    assert info.value.path == str(path) and "tesseract-ocr-vie" in (info.value.remedy or "")
 
 
 def test_unsupported_and_encrypted(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_bytes(b"PK")
-    with pytest.raises(UnsupportedFormatError, match=r"supported: \.docx, \.md, \.pdf, \.txt"):
+    with pytest.raises(UnsupportedFormatError, match=r"supported: \.docx, \.jpeg, \.jpg, \.md, \.pdf"):
         read_file(tmp_path / "x.xlsx")
     from pypdf import PdfWriter
 
