@@ -7,17 +7,21 @@ their anchors, numbers and names, as written, and with a lower weight.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 
 import numpy as np
 
 from index.dense import DenseIndex
+from index.diacritics import DiacriticModel, mostly_bare
 from index.embed import Embedder
 from index.lexical import LexicalIndex, query_terms
 from index.settings import RetrievalSettings
 from index.store import Snapshot
 from index.text import anchor_tokens, detect_language
 from index.types import Hit
+
+log = logging.getLogger(__name__)
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -50,6 +54,15 @@ class HybridRetriever:
         self.dense = DenseIndex(snapshot.dim, snapshot.vectors)
         self.sentence_dense = DenseIndex(snapshot.dim, snapshot.sentence_vectors)
         self.lexical = LexicalIndex([p.embed_text for p in self.passages])
+        self.diacritics = DiacriticModel(p.text for p in self.passages)
+
+    def prepare(self, query: str) -> str:
+        """The query as searched: a Vietnamese query typed without diacritics gets them back."""
+        if self.settings.restore_diacritics and detect_language(query) == "vi" and mostly_bare(query):
+            restored = self.diacritics.restore(query)
+            log.debug("restored diacritics: %r -> %r", query, restored)
+            return restored
+        return query
 
     def lexical_query(self, query: str) -> tuple[list[str], float]:
         """The BM25 terms and fusion weight for this query's language."""
@@ -76,6 +89,7 @@ class HybridRetriever:
         n = len(self.passages)
         if n == 0 or not query.strip():
             return []
+        query = self.prepare(query)
         qvec = self.embedder.embed_queries([query])[0]
         if document_ids is not None:
             pool = np.array([i for i, p in enumerate(self.passages) if p.document_id in document_ids],

@@ -41,6 +41,7 @@ class RetrievalSettings:
     candidates: int = 50
     lexical_weight_vi: float = 0.6
     lexical_weight_en: float = 0.15
+    restore_diacritics: bool = True  # Vietnamese questions typed without marks get them back
 
 
 @dataclass(frozen=True)
