@@ -18,6 +18,7 @@ from index.errors import NoIndexError
 from index.hybrid import HybridRetriever
 from index.settings import Settings
 from index.store import IndexStore, Snapshot, remove_documents
+from index.text import clean_query
 from index.types import Document, Hit
 from ingest.pipeline import IngestReport, ingest_paths
 
@@ -90,13 +91,14 @@ class Service:
         return self.loaded.snapshot
 
     def search(self, query: str, k: int = 10, document_ids: Collection[str] | None = None) -> list[Hit]:
-        return self.loaded.retriever.search(query, k, document_ids)
+        return self.loaded.retriever.search(clean_query(query), k, document_ids)
 
     def ask(self, question: str, top_k: int | None = None,
             document_ids: Collection[str] | None = None) -> Answer:
         """An extractive answer with citations from the top passages (or "not found")."""
         loaded = self.loaded
         k = top_k or self.settings.answer.top_k
+        question = clean_query(question)
 
         def search(query: str) -> list[Hit]:
             return loaded.retriever.search(query, k=k, document_ids=document_ids)

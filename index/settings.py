@@ -35,6 +35,24 @@ class ChunkSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """Limits that keep one hostile or broken file from hurting the batch or the machine."""
+
+    max_file_mb: float = 100.0  # larger files are skipped with a message naming the limit
+    max_unzipped_mb: float = 200.0  # a .docx inflating past this is treated as a zip bomb
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The HTTP service: keys, limits, CORS."""
+
+    api_key: str | None = None  # required for uploads and deletions when set
+    protect_reads: bool = False  # also require it for /ask, /search and /documents
+    max_upload_mb: float = 50.0
+    cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are listed
+
+
+@dataclass(frozen=True)
 class RetrievalSettings:
     """Hybrid fusion: dense cosine plus BM25, weighted by query language."""
 
@@ -79,6 +97,8 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: _data_home() / "index")
     model: ModelSettings = field(default_factory=ModelSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
@@ -105,4 +125,12 @@ class Settings:
                 model=os.environ.get("HOINGHI_GENERATOR_MODEL", generator.model),
                 api_key=os.environ.get("HOINGHI_GENERATOR_API_KEY") or None,
             )
-        return replace(settings, model=model_settings, generator=generator)
+        api = settings.api
+        if os.environ.get("HOINGHI_API_KEY"):
+            api = replace(api, api_key=os.environ["HOINGHI_API_KEY"])
+        if os.environ.get("HOINGHI_PROTECT_READS", "").lower() in ("1", "true", "yes"):
+            api = replace(api, protect_reads=True)
+        if os.environ.get("HOINGHI_CORS_ORIGINS"):
+            api = replace(api, cors_origins=tuple(
+                o.strip() for o in os.environ["HOINGHI_CORS_ORIGINS"].split(",") if o.strip()))
+        return replace(settings, model=model_settings, generator=generator, api=api)

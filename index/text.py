@@ -19,8 +19,16 @@ _ENGLISH_STOPWORDS = frozenset(
 )
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def clean_query(text: str) -> str:
+    """A question as typed or pasted: NFC, zero-width and bidi controls removed, spaces collapsed."""
+    return " ".join(_INVISIBLE.sub("", nfc(text)).split())
 
 
 def fold(text: str) -> str:

@@ -86,7 +86,7 @@ def ingest_paths(
             try:
                 if not path.exists():
                     raise IngestError("no such file or directory", path=str(path))
-                raw = read_file(path)
+                raw = read_file(path, settings.ingest)
                 sha = hashlib.sha256(raw.data).hexdigest()
                 if sha in known:
                     report.unchanged.append(str(path))

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IngestError, UnsupportedFormatError
+from index.settings import IngestSettings
+from index.text import has_vietnamese_marks
 from ingest import ocr
 
 log = logging.getLogger(__name__)
 
+_DEFAULT_LIMITS = IngestSettings()
 # A page with fewer letters than this in its text layer is treated as scanned.
 _MIN_TEXT_CHARS = 20
 
@@ -25,7 +30,18 @@ class RawDocument:
     pages: tuple[str, ...]
 
 
+_VI_WORD = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]+$")
+
+
+def _vietnamese_share(text: str) -> float:
+    """The share of words (with a non-ASCII letter) spelt only with Vietnamese letters."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if not w.isascii()]
+    return sum(bool(_VI_WORD.match(w)) for w in words) / len(words) if words else 0.0
+
+
 def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1258; VNI and TCVN3 (font
+    encodings that reuse Latin-1 letters) are named and refused."""
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             text = data.decode(encoding)
@@ -34,10 +50,18 @@ def _decode(path: Path, data: bytes) -> str:
         if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             break
         return text
-    raise IngestError(
-        "not UTF-8 text", path=str(path),
-        remedy="save the file as UTF-8 (legacy Vietnamese encodings are not read yet)",
-    )
+    legacy = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+    if "\ufffd" not in legacy and has_vietnamese_marks(legacy) and _vietnamese_share(legacy) > 0.95:
+        log.info("%s: read as Windows-1258", path)
+        return legacy
+    if _vietnamese_share(data.decode("latin-1")) < 0.5:
+        raise IngestError(
+            "not Unicode: legacy Vietnamese font encoding (VNI or TCVN3/ABC) or another code page",
+            path=str(path),
+            remedy="convert it to Unicode (e.g. UniKey's converter) and save as UTF-8; "
+                   "Windows-1258 is read as is")
+    raise IngestError("not UTF-8 text", path=str(path),
+                      remedy="save the file as UTF-8 (Windows-1258 is also read)")
 
 
 def read_text(path: Path, data: bytes) -> tuple[str, ...]:
@@ -45,7 +69,7 @@ def read_text(path: Path, data: bytes) -> tuple[str, ...]:
     return tuple(_decode(path, data).split("\f"))
 
 
-def read_docx(path: Path, data: bytes) -> tuple[str, ...]:
+def read_docx(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
     """Word documents: paragraphs and table cells in order, as one page."""
     import io
     import zipfile
@@ -53,8 +77,14 @@ def read_docx(path: Path, data: bytes) -> tuple[str, ...]:
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+        if inflated > limits.max_unzipped_mb * 1e6:
+            raise IngestError(
+                f"the .docx inflates to {inflated / 1e6:.0f} MB (a zip bomb?)", path=str(path),
+                remedy=f"the limit is {limits.max_unzipped_mb:g} MB (IngestSettings.max_unzipped_mb)")
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise IngestError("not a readable .docx file", path=str(path),
                           remedy="open and re-save it in Word or LibreOffice") from exc
     lines = [p.text for p in document.paragraphs]
@@ -106,7 +136,7 @@ READERS: dict[str, Callable[[Path, bytes], tuple[str, ...]]] = {
 }
 
 
-def read_file(path: Path) -> RawDocument:
+def read_file(path: Path, limits: IngestSettings = _DEFAULT_LIMITS) -> RawDocument:
     """Read one file by its extension; errors name the file and the remedy."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -115,12 +145,17 @@ def read_file(path: Path) -> RawDocument:
             remedy=f"supported: {', '.join(sorted(READERS))}",
         )
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 1e6:
+            raise IngestError(f"the file is {size / 1e6:.0f} MB", path=str(path),
+                              remedy=f"the limit is {limits.max_file_mb:g} MB (IngestSettings.max_file_mb)")
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
     if not data.strip():
         raise IngestError("empty file", path=str(path))
-    return RawDocument(path=path, data=data, pages=reader(path, data))
+    pages = read_docx(path, data, limits) if reader is read_docx else reader(path, data)
+    return RawDocument(path=path, data=data, pages=pages)
 
 
 def find_files(paths: list[Path]) -> list[Path]:
