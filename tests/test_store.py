@@ -43,12 +43,15 @@ def test_bad_file_skipped_batch_goes_on(tmp_path: Path, settings: Settings,
     (tmp_path / "good.txt").write_text("Thành phố tăng trưởng 5,8%.", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "bad.pdf").write_bytes(b"not a pdf at all")
-    (tmp_path / "legacy.txt").write_bytes(b"Th\xe0nh ph\xf4\xec h\xf4\xf2p")  # Windows-1258
+    (tmp_path / "legacy.txt").write_bytes(b"Th\xe0nh ph\xf4\xec h\xf4\xf2p")  # Windows-1258: read
+    (tmp_path / "binary.txt").write_bytes(bytes(range(128, 256)) * 4)
     report = _ingest([tmp_path, tmp_path / "missing.txt"], settings, fake_embedder)
-    assert [Path(s).name for s, _, _ in report.added] == ["good.txt"]
+    assert sorted(Path(s).name for s, _, _ in report.added) == ["good.txt", "legacy.txt"]
     reasons = {Path(s).name: r for s, r in report.skipped}
-    assert set(reasons) == {"empty.txt", "bad.pdf", "legacy.txt", "missing.txt"}
-    assert "UTF-8" in reasons["legacy.txt"]
+    assert set(reasons) == {"empty.txt", "bad.pdf", "binary.txt", "missing.txt"}
+    assert "Unicode" in reasons["binary.txt"] or "UTF-8" in reasons["binary.txt"]
+    texts = [d.text for d in IndexStore(settings.index_dir).load().documents.values()]
+    assert any("Thành phố hộp" in t for t in texts)
 
 
 def test_offsets_and_pages_survive_save_and_load(settings: Settings, fake_embedder: FakeEmbedder) -> None:
