@@ -6,15 +6,18 @@ are thin: validation is in the schemas, behaviour in the service, errors mapped 
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -58,12 +61,53 @@ def _status(exc: HoinghiError) -> int:
     return 500
 
 
+def _given_key(request: Request) -> str | None:
+    header = request.headers.get("x-api-key")
+    if header:
+        return header
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def create_app(service: Service) -> FastAPI:
+    limits = service.settings.api
     app = FastAPI(
         title="hoinghi",
         version="1",
-        description="Cited question answering over Vietnamese conference records.",
+        description="Cited question answering over Vietnamese conference records. When the server "
+                    "has an API key, uploads and deletions (and, if configured, every read) need "
+                    "it as `X-API-Key: KEY` or `Authorization: Bearer KEY`.",
     )
+    if limits.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(limits.cors_origins),
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["X-API-Key", "Authorization", "Content-Type"])
+
+    def require_key(request: Request) -> None:
+        if limits.api_key is None:
+            return
+        given = _given_key(request)
+        if given is None or not hmac.compare_digest(given.encode(), limits.api_key.encode()):
+            raise HTTPException(401, "this needs the server's API key (X-API-Key header)",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    def require_read_key(request: Request) -> None:
+        if limits.protect_reads:
+            require_key(request)
+
+    write = [Depends(require_key)]
+    read = [Depends(require_read_key)]
+    max_upload = int(limits.max_upload_mb * 1e6)
+
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Refuse a body larger than the limit before reading it (uploads; 64 KB elsewhere)."""
+        limit = max_upload if request.url.path == "/documents" else 65_536
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            return JSONResponse({"detail": f"request body over the {limit / 1e6:g} MB limit"},
+                                status_code=413)
+        return await call_next(request)
 
     @app.exception_handler(HoinghiError)
     async def _hoinghi_error(request: Request, exc: HoinghiError) -> JSONResponse:
@@ -101,7 +145,7 @@ def create_app(service: Service) -> FastAPI:
             out.update(documents=len(snap.documents), passages=len(snap.passages))
         return out
 
-    @app.post("/ask", response_model=AskResponse)
+    @app.post("/ask", response_model=AskResponse, dependencies=read)
     def ask(request: AskRequest) -> AskResponse:
         """Answer a question from the records, citing the supporting sentences."""
         started = time.perf_counter()
@@ -109,7 +153,7 @@ def create_app(service: Service) -> FastAPI:
         answer = service.ask(request.question, top_k=request.top_k, document_ids=ids)
         return ask_response(answer, 1000 * (time.perf_counter() - started))
 
-    @app.get("/search", response_model=SearchResponse)
+    @app.get("/search", response_model=SearchResponse, dependencies=read)
     def search(
         q: Annotated[str, Query(min_length=1, max_length=1000, description="question or keywords")],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -121,12 +165,12 @@ def create_app(service: Service) -> FastAPI:
         hits = service.search(q, k=k)
         return SearchResponse(query=q, hits=[hit_out(h, docs[h.passage.document_id]) for h in hits])
 
-    @app.get("/documents", response_model=list[DocumentSummary])
+    @app.get("/documents", response_model=list[DocumentSummary], dependencies=read)
     def documents() -> list[DocumentSummary]:
         counts = passage_counts()
         return [document_summary(d, counts.get(d.id, 0)) for d in service.documents()]
 
-    @app.get("/documents/{document_id}", response_model=DocumentDetail)
+    @app.get("/documents/{document_id}", response_model=DocumentDetail, dependencies=read)
     def document(document_id: str) -> DocumentDetail:
         doc = service.snapshot.documents.get(document_id)
         if doc is None:
@@ -135,7 +179,7 @@ def create_app(service: Service) -> FastAPI:
         return DocumentDetail(document=document_summary(doc, len(passages)), text=doc.text,
                               passages=[passage_out(p) for p in passages])
 
-    @app.post("/documents", response_model=IngestResponse)
+    @app.post("/documents", response_model=IngestResponse, dependencies=write)
     def upload(files: Annotated[list[UploadFile], File(description=".txt .md .docx .pdf")]) -> JSONResponse:
         """Upload and ingest files; each is reported as added, unchanged or skipped (with why)."""
         uploads = service.settings.index_dir / "uploads"
@@ -150,9 +194,18 @@ def create_app(service: Service) -> FastAPI:
                 continue
             folder = Path(tempfile.mkdtemp(prefix="up-", dir=uploads))
             target = folder / name
+            written = 0
             with target.open("wb") as out:
                 while chunk := f.file.read(1 << 20):
+                    written += len(chunk)
+                    if written > max_upload:
+                        break
                     out.write(chunk)
+            if written > max_upload:
+                shutil.rmtree(folder, ignore_errors=True)
+                skipped.append(IngestSkip(source=name, reason=(
+                    f"larger than the {limits.max_upload_mb:g} MB upload limit")))
+                continue
             saved.append(target)
         report = service.ingest(saved) if saved else None
         kept = {source for source, _, _ in (report.added if report else [])}
@@ -171,7 +224,7 @@ def create_app(service: Service) -> FastAPI:
         status = 201 if added else (200 if body.unchanged else 422)
         return JSONResponse(body.model_dump(), status_code=status)
 
-    @app.delete("/documents/{document_id}")
+    @app.delete("/documents/{document_id}", dependencies=write)
     def delete(document_id: str) -> dict[str, str]:
         if document_id not in service.snapshot.documents:
             raise HTTPException(404, f"no document with id {document_id}")

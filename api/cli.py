@@ -47,6 +47,8 @@ Model = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 EXIT_CODES: dict[type[HoinghiError], int] = {
     IngestError: 2, NoIndexError: 3, ModelError: 4, IndexStoreError: 5,
 }
@@ -188,6 +190,9 @@ def serve(
     from api.app import create_app
 
     service = _service(index_dir, model)
+    if host not in LOOPBACK and not service.settings.api.api_key:
+        raise HoinghiError(f"refusing to serve on {host} without an API key",
+                           remedy="set HOINGHI_API_KEY, or bind to 127.0.0.1")
     _run_ingest(service, None)
     service.warm()
     err.print(f"serving on http://{host}:{port} (API docs at /docs)")

@@ -129,3 +129,62 @@ def test_healthz_and_openapi(client: TestClient) -> None:
 ])
 def test_upload_names_cannot_escape(raw: str, safe: str) -> None:
     assert safe_upload_name(raw) == safe
+
+
+def _keyed(fake_service: Service, **api: object) -> TestClient:
+    from dataclasses import replace
+
+    settings = fake_service.settings
+    keyed = Service(replace(settings, api=replace(settings.api, **api)), fake_service.embedder)
+    return TestClient(create_app(keyed), raise_server_exceptions=False)
+
+
+def test_writes_need_the_api_key_when_one_is_set(fake_service: Service) -> None:
+    client = _keyed(fake_service, api_key="s3cret")
+    doc_id = client.get("/documents").json()[0]["id"]
+    assert client.delete(f"/documents/{doc_id}").status_code == 401
+    assert client.delete(f"/documents/{doc_id}", headers={"X-API-Key": "wrong"}).status_code == 401
+    files = [("files", ("a.txt", "Hội nghị thống nhất mục tiêu năm 2025.".encode(), "text/plain"))]
+    assert client.post("/documents", files=files).status_code == 401
+    bearer = {"Authorization": "Bearer s3cret"}
+    assert client.post("/documents", files=files, headers=bearer).status_code == 201
+    assert client.delete(f"/documents/{doc_id}", headers={"X-API-Key": "s3cret"}).status_code == 200
+    assert client.post("/ask", json={"question": "tăng trưởng bao nhiêu"}).status_code == 200  # reads open
+
+
+def test_reads_can_be_keyed_too(fake_service: Service) -> None:
+    client = _keyed(fake_service, api_key="s3cret", protect_reads=True)
+    assert client.get("/search", params={"q": "tăng trưởng"}).status_code == 401
+    keyed = client.get("/search", params={"q": "tăng trưởng"}, headers={"X-API-Key": "s3cret"})
+    assert keyed.status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_upload_and_body_limits(fake_service: Service) -> None:
+    client = _keyed(fake_service, max_upload_mb=0.001)
+    big = [("files", ("big.txt", b"x" * 5000, "text/plain"))]
+    r = client.post("/documents", files=big)
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+    r = client.post("/ask", content=b'{"question": "' + b"a " * 40_000 + b'"}',
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_cors_is_off_unless_origins_are_configured(fake_service: Service, client: TestClient) -> None:
+    preflight = {"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    assert "access-control-allow-origin" not in client.options("/ask", headers=preflight).headers
+    allowed = _keyed(fake_service, cors_origins=("https://example.org",))
+    r = allowed.options("/ask", headers=preflight)
+    assert r.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_serve_refuses_a_public_address_without_a_key(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOINGHI_INDEX_DIR": str(tmp_path / "i")}
+    env.pop("HOINGHI_API_KEY", None)
+    command = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "0.0.0.0"]
+    r = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 1 and "without an API key" in r.stderr and "HOINGHI_API_KEY" in r.stderr

@@ -15,6 +15,7 @@ const TEXT = {
     delete: "Xóa", confirm_delete: (t) => `Xóa văn bản “${t}” khỏi chỉ mục?`, deleted: "Đã xóa.",
     uploading: "Đang tải lên và lập chỉ mục…", added: "đã thêm", unchanged: "không đổi (đã có)",
     skipped: "bỏ qua", no_docs: "Chưa có văn bản nào.", elapsed: (ms) => `${ms} ms`,
+    key_prompt: "Máy chủ yêu cầu khóa API (API key) cho thao tác này:",
   },
   en: {
     title: "Conference records Q&A", nav_ask: "Ask", nav_search: "Search", nav_docs: "Documents",
@@ -29,6 +30,7 @@ const TEXT = {
     delete: "Delete", confirm_delete: (t) => `Remove “${t}” from the index?`, deleted: "Deleted.",
     uploading: "Uploading and indexing…", added: "added", unchanged: "unchanged (already indexed)",
     skipped: "skipped", no_docs: "No documents yet.", elapsed: (ms) => `${ms} ms`,
+    key_prompt: "The server needs its API key for this:",
   },
 };
 
@@ -55,10 +57,24 @@ function setStatus(id, message, kind = "") {
   if (message) box.append(message);
 }
 
-async function api(method, path, body) {
-  const options = { method, headers: {} };
+// When the server has an API key, uploads and deletions (maybe reads too) answer 401: ask for the
+// key once per browser session and send it as X-API-Key.
+function keyHeaders() {
+  const key = sessionStorage.getItem("hoinghi-key");
+  return key ? { "X-API-Key": key } : {};
+}
+
+function askForKey() {
+  const key = prompt(t("key_prompt"));
+  if (key) sessionStorage.setItem("hoinghi-key", key.trim());
+  return Boolean(key);
+}
+
+async function api(method, path, body, retried = false) {
+  const options = { method, headers: keyHeaders() };
   if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
   const response = await fetch(path, options);
+  if (response.status === 401 && !retried && askForKey()) return api(method, path, body, true);
   let data = null;
   try { data = await response.json(); } catch { /* not JSON */ }
   if (!response.ok) {
@@ -216,9 +232,11 @@ function upload(files) {
   $("#upload-results").replaceChildren();
   const xhr = new XMLHttpRequest();
   xhr.open("POST", "/documents");
+  for (const [name, value] of Object.entries(keyHeaders())) xhr.setRequestHeader(name, value);
   xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
   xhr.onload = async () => {
     bar.hidden = true;
+    if (xhr.status === 401 && askForKey()) { upload(files); return; }
     let data = null;
     try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
     if (!data || (xhr.status >= 400 && !data.skipped)) {
