@@ -22,6 +22,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.schemas import (
+    ERRORS,
+    HAS_WORD,
     AskRequest,
     AskResponse,
     DocumentDetail,
@@ -74,6 +76,7 @@ def create_app(service: Service) -> FastAPI:
     app = FastAPI(
         title="hoinghi",
         version="1",
+        responses=ERRORS,
         description="Cited question answering over Vietnamese conference records. When the server "
                     "has an API key, uploads and deletions (and, if configured, every read) need "
                     "it as `X-API-Key: KEY` or `Authorization: Bearer KEY`.",
@@ -155,12 +158,11 @@ def create_app(service: Service) -> FastAPI:
 
     @app.get("/search", response_model=SearchResponse, dependencies=read)
     def search(
-        q: Annotated[str, Query(min_length=1, max_length=1000, description="question or keywords")],
+        q: Annotated[str, Query(min_length=1, max_length=1000, pattern=HAS_WORD,
+                                description="question or keywords")],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
     ) -> SearchResponse:
         """Passages that best match the query (hybrid dense + BM25)."""
-        if not any(ch.isalnum() for ch in q):
-            raise HTTPException(422, "the query has no words in it")
         docs = service.snapshot.documents
         hits = service.search(q, k=k)
         return SearchResponse(query=q, hits=[hit_out(h, docs[h.passage.document_id]) for h in hits])

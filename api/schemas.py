@@ -13,19 +13,33 @@ from api.answer import Answer, Citation
 from index.types import Document, Hit, Passage
 
 MAX_QUESTION_CHARS = 1000
+# At least one digit or Latin letter (Vietnamese included): punctuation alone is not a question.
+HAS_WORD = "[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF]"
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorResponse, "description": "malformed request body"},
+    401: {"model": ErrorResponse, "description": "the server's API key is required"},
+    404: {"model": ErrorResponse, "description": "unknown document id"},
+    413: {"model": ErrorResponse, "description": "request body over the limit"},
+    500: {"model": ErrorResponse, "description": "internal error (no details are exposed)"},
+    503: {"model": ErrorResponse, "description": "nothing indexed yet; the message names the remedy"},
+}
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS,
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=HAS_WORD,
                           examples=["Mục tiêu tăng trưởng GRDP năm 2024 là bao nhiêu?"])
     top_k: int = Field(default=5, ge=1, le=20, description="passages the answer is chosen from")
     document_ids: list[str] | None = Field(default=None, description="restrict to these documents")
 
     @field_validator("question")
     @classmethod
-    def _has_words(cls, value: str) -> str:
-        if not any(ch.isalnum() for ch in value):
-            raise ValueError("the question has no words in it")
+    def _strip(cls, value: str) -> str:
         return value.strip()
 
 
