@@ -222,7 +222,8 @@ def create_app(service: Service) -> FastAPI:
             skipped += [IngestSkip(source=file_name(s), reason=_strip_paths(r, uploads))
                         for s, r in report.skipped]
         unchanged = [file_name(s) for s in (report.unchanged if report else [])]
-        body = IngestResponse(added=added, unchanged=unchanged, skipped=skipped)
+        warnings = [IngestSkip(source=file_name(s), reason=w) for s, w in (report.warnings if report else [])]
+        body = IngestResponse(added=added, unchanged=unchanged, skipped=skipped, warnings=warnings)
         status = 201 if added else (200 if body.unchanged else 422)
         return JSONResponse(body.model_dump(), status_code=status)
 

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -90,6 +91,8 @@ def _print_report(report: IngestReport) -> None:
         out.print(f"[yellow]replaced[/yellow]  {doc_id} (older version of a changed file)")
     for source, reason in report.skipped:
         out.print(f"[red]skipped[/red]   {source}: {reason}")
+    for source, warning in report.warnings:
+        out.print(f"[yellow]warning[/yellow]   {source}: {warning}")
     out.print(f"{len(report.added)} added, {len(report.unchanged)} unchanged, "
               f"{len(report.skipped)} skipped")
 
@@ -99,10 +102,16 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories (searched recursively).")],
     index_dir: IndexDir = None,
     model: Model = None,
+    pdf_password: Annotated[str | None, typer.Option(
+        help="Password for encrypted PDFs [env: HOINGHI_PDF_PASSWORD]")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Add .txt, .md, .docx and .pdf files to the index; unchanged files are skipped."""
+    """Add .txt, .md, .docx, .pdf (scanned pages are OCR'd) and .png/.jpg/.tiff scans to the
+    index; unchanged files are skipped, bad ones listed with the reason."""
     service = _service(index_dir, model)
+    if pdf_password:
+        settings = service.settings
+        service = Service(replace(settings, ingest=replace(settings.ingest, pdf_passwords=(pdf_password,))))
     report = _run_ingest(service, paths)
     assert report is not None
     if as_json:

@@ -124,6 +124,7 @@ class IngestResponse(BaseModel):
     added: list[DocumentSummary]
     unchanged: list[str]
     skipped: list[IngestSkip]
+    warnings: list[IngestSkip] = Field(default_factory=list, description="indexed, with a note")
 
 
 def file_name(source: str) -> str:

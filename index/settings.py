@@ -40,6 +40,7 @@ class IngestSettings:
 
     max_file_mb: float = 100.0  # larger files are skipped with a message naming the limit
     max_unzipped_mb: float = 200.0  # a .docx inflating past this is treated as a zip bomb
+    pdf_passwords: tuple[str, ...] = ()  # tried in turn on encrypted PDFs (HOINGHI_PDF_PASSWORD)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ class Settings:
                 model=os.environ.get("HOINGHI_GENERATOR_MODEL", generator.model),
                 api_key=os.environ.get("HOINGHI_GENERATOR_API_KEY") or None,
             )
+        if os.environ.get("HOINGHI_PDF_PASSWORD"):
+            settings = replace(settings, ingest=replace(
+                settings.ingest, pdf_passwords=(os.environ["HOINGHI_PDF_PASSWORD"],)))
         api = settings.api
         if os.environ.get("HOINGHI_API_KEY"):
             api = replace(api, api_key=os.environ["HOINGHI_API_KEY"])

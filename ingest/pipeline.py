@@ -33,6 +33,7 @@ class IngestReport:
     replaced: list[str] = field(default_factory=list)  # ids of superseded documents
     unchanged: list[str] = field(default_factory=list)  # sources already indexed as they are
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, note): indexed anyway
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +41,7 @@ class IngestReport:
             "replaced": self.replaced,
             "unchanged": self.unchanged,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "warnings": [{"source": s, "warning": w} for s, w in self.warnings],
         }
 
 
@@ -58,6 +60,16 @@ def build_document(raw: RawDocument, settings: Settings,
     if not passages:
         raise IngestError("no passages could be made from the text", path=str(raw.path))
     return document, passages
+
+
+NOT_A_RECORD = ("does not look like a conference record (no conference number, term, date or "
+                "record kind found); indexed anyway")
+
+
+def looks_like_a_record(document: Document) -> bool:
+    """A communiqué, press release or notice names its conference, term, date or kind."""
+    m = document.meta
+    return bool(m.conference_number or m.term or m.dates or m.kind)
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
@@ -106,6 +118,8 @@ def ingest_paths(
             known.add(sha)
             additions.append(Entry(document, passages, vectors, sentence_vectors))
             report.added.append((str(path), document.id, len(passages)))
+            if not looks_like_a_record(document):
+                report.warnings.append((str(path), NOT_A_RECORD))
         if additions or removals:
             store.save(snapshot.replace(additions, removals))
     return report

@@ -94,7 +94,7 @@ def read_docx(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS)
     return ("\n".join(lines),)
 
 
-def read_pdf(path: Path, data: bytes) -> tuple[str, ...]:
+def read_pdf(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
     """PDFs, one string per page: the text layer where there is one, OCR for pages without."""
     import io
 
@@ -104,8 +104,13 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, ...]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise IngestError("the PDF is encrypted", path=str(path),
-                              remedy="decrypt it first (e.g. `qpdf --decrypt`)")
+            opened = any(reader.decrypt(pw) for pw in limits.pdf_passwords)
+            if not opened:
+                tried = ("the given password(s) did not open it" if limits.pdf_passwords
+                         else "no password given")
+                raise IngestError(f"the PDF is encrypted ({tried})", path=str(path),
+                                  remedy="pass --pdf-password (or HOINGHI_PDF_PASSWORD), "
+                                         "or decrypt it first (e.g. `qpdf --decrypt`)")
         pages = tuple(page.extract_text() or "" for page in reader.pages)
     except PdfReadError as exc:
         raise IngestError(f"not a readable PDF ({exc})", path=str(path),
@@ -154,7 +159,12 @@ def read_file(path: Path, limits: IngestSettings = _DEFAULT_LIMITS) -> RawDocume
         raise IngestError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
     if not data.strip():
         raise IngestError("empty file", path=str(path))
-    pages = read_docx(path, data, limits) if reader is read_docx else reader(path, data)
+    if reader is read_docx:
+        pages = read_docx(path, data, limits)
+    elif reader is read_pdf:
+        pages = read_pdf(path, data, limits)
+    else:
+        pages = reader(path, data)
     return RawDocument(path=path, data=data, pages=pages)
 
 

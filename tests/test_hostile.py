@@ -95,3 +95,47 @@ def test_invisible_and_bidi_characters_in_questions_change_nothing(fake_service:
     question = "Chỉ số sản xuất công nghiệp năm 2023 tăng bao nhiêu?"
     dirty = question.replace("công", f"cô{noise}ng").replace("2023", f"{noise}2023")
     assert fake_service.ask(dirty).short_answer == fake_service.ask(question).short_answer == "4,6%"
+
+
+def _encrypted_pdf(path: Path, password: str) -> Path:
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen import canvas
+
+    plain = path.with_suffix(".plain.pdf")
+    pdf = canvas.Canvas(str(plain))
+    pdf.drawString(60, 780, "Hoi nghi lan thu 5 thong nhat muc tieu tang truong 8 phan tram nam 2025.")
+    pdf.showPage()
+    pdf.save()
+    writer = PdfWriter()
+    for page in PdfReader(plain).pages:
+        writer.add_page(page)
+    writer.encrypt(password)
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_encrypted_pdfs_open_with_the_password_option_only(tmp_path: Path) -> None:
+    locked = _encrypted_pdf(tmp_path / "mat.pdf", "hoinghi")
+    without = Service(fake_settings(tmp_path / "a"), FakeEmbedder()).ingest([locked])
+    assert "encrypted (no password given)" in without.skipped[0][1]
+    wrong = replace(fake_settings(tmp_path / "b"), ingest=IngestSettings(pdf_passwords=("nope",)))
+    assert "did not open it" in Service(wrong, FakeEmbedder()).ingest([locked]).skipped[0][1]
+    passwords = IngestSettings(pdf_passwords=("nope", "hoinghi"))
+    right = replace(fake_settings(tmp_path / "c"), ingest=passwords)
+    service = Service(right, FakeEmbedder())
+    assert len(service.ingest([locked]).added) == 1
+    assert "tang truong 8 phan tram" in service.documents()[0].text
+
+
+def test_a_file_that_is_not_a_conference_record_is_indexed_with_a_warning(tmp_path: Path) -> None:
+    recipe = tmp_path / "pho-bo.txt"
+    recipe.write_text("Cách nấu phở bò\n\nNinh xương bò trong sáu giờ, thêm quế, hồi và gừng nướng. "
+                      "Chần bánh phở, xếp thịt bò tái lên trên và chan nước dùng thật nóng.\n",
+                      encoding="utf-8")
+    record = tmp_path / "thong-bao.txt"
+    record.write_text(GOOD.replace("THỬ", "LẦN THỨ 7"), encoding="utf-8")
+    report = Service(fake_settings(tmp_path / "index"), FakeEmbedder()).ingest([recipe, record])
+    assert len(report.added) == 2
+    assert [Path(s).name for s, _ in report.warnings] == ["pho-bo.txt"]
+    assert "does not look like a conference record" in report.warnings[0][1]
