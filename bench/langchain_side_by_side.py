@@ -1,0 +1,177 @@
+"""hoinghi beside the plain LangChain pipeline, same machine, same model, same corpus, one run.
+
+Run: ``python bench/langchain_side_by_side.py [--xquad-limit N] [--json bench/results/langchain.json]``
+(needs ``pip install langchain-community``; see README "Benchmarks").
+
+The plain pipeline is what a user would write from LangChain's tutorials: read each file,
+``RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)``, LangChain's FAISS vector
+store, ``similarity_search(q, k)``, with the very same embedding model (bundled
+multilingual-e5-small with its query/passage prompts) wrapped as LangChain ``Embeddings``.
+
+Reported for the bundled corpus (dev set) and the XQuAD contexts (vi and en questions): ingest
+seconds, query p50 ms, Recall@1/@5 (dev: a passage with an evidence string; XQuAD: the gold
+context), and the ratios hoinghi / LangChain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from api.answer import normalise
+from api.service import BUNDLED_CORPUS, Service
+from eval.qa import load_qa
+from eval.xquad import parallel
+from index.embed import Embedder
+from index.settings import Settings
+
+DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
+# A retrieved chunk: its text and the name of the file it came from.
+Retrieve = Callable[[str, int], list[tuple[str, str]]]
+
+
+class LangChainEmbeddings:
+    """hoinghi's embedder as a LangChain ``Embeddings`` (same model, same prompts)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in self.embedder.embed_passages(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(map(float, self.embedder.embed_queries([text])[0]))
+
+
+def langchain_pipeline(folder: Path, embedder: Embedder) -> tuple[Retrieve, float]:
+    from langchain_community.vectorstores import FAISS
+    from langchain_core.embeddings import Embeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    class Wrapped(LangChainEmbeddings, Embeddings):
+        pass
+
+    started = time.perf_counter()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    texts, metadatas = [], []
+    for path in sorted(folder.glob("*.txt")):
+        for chunk in splitter.split_text(path.read_text(encoding="utf-8")):
+            texts.append(chunk)
+            metadatas.append({"source": path.stem})
+    store = FAISS.from_texts(texts, Wrapped(embedder), metadatas=metadatas)
+    seconds = time.perf_counter() - started
+
+    def retrieve(query: str, k: int) -> list[tuple[str, str]]:
+        return [(d.page_content, d.metadata["source"]) for d in store.similarity_search(query, k=k)]
+
+    return retrieve, seconds
+
+
+def hoinghi_pipeline(folder: Path, settings: Settings, embedder: Embedder,
+                     index_dir: Path) -> tuple[Retrieve, float]:
+    service = Service(replace(settings, index_dir=index_dir), embedder)
+    started = time.perf_counter()
+    service.ingest([folder])
+    seconds = time.perf_counter() - started
+    names = {d.id: d.name for d in service.documents()}
+
+    def retrieve(query: str, k: int) -> list[tuple[str, str]]:
+        return [(h.passage.text, names[h.passage.document_id]) for h in service.search(query, k=k)]
+
+    return retrieve, seconds
+
+
+def _timed(retrieve: Retrieve, questions: Sequence[str], k: int) -> tuple[list[list[tuple[str, str]]], float]:
+    results, ms = [], []
+    retrieve(questions[0], k)  # warm
+    for q in questions:
+        t = time.perf_counter()
+        results.append(retrieve(q, k))
+        ms.append(1000 * (time.perf_counter() - t))
+    return results, statistics.median(ms)
+
+
+def dev_quality(retrieve: Retrieve) -> dict[str, float]:
+    items = [i for i in load_qa(DEV_QA) if i.answerable]
+    results, p50 = _timed(retrieve, [i.question for i in items], 5)
+    ranks = []
+    for item, hits in zip(items, results, strict=True):
+        wanted = [normalise(e) for e in item.evidence]
+        ranks.append(next((r for r, (text, _) in enumerate(hits, 1)
+                           if any(w in normalise(text) for w in wanted)), None))
+    n = len(ranks)
+    return {"R@1": round(sum(r == 1 for r in ranks) / n, 3),
+            "R@5": round(sum(r is not None for r in ranks) / n, 3), "query_ms_p50": round(p50, 1)}
+
+
+def xquad_quality(retrieve: Retrieve, questions: Sequence[tuple[str, str]]) -> dict[str, float]:
+    results, p50 = _timed(retrieve, [q for q, _ in questions], 20)
+    r1 = r5 = 0
+    for (_, gold), hits in zip(questions, results, strict=True):
+        order = list(dict.fromkeys(name for _, name in hits))
+        r1 += bool(order) and order[0] == gold
+        r5 += gold in order[:5]
+    n = len(questions)
+    return {"R@1": round(r1 / n, 3), "R@5": round(r5 / n, 3), "query_ms_p50": round(p50, 1)}
+
+
+def ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
+    return {"ingest_time": round(ours["ingest_seconds"] / theirs["ingest_seconds"], 2),
+            **{f"{k}_query_time": round(ours[k]["query_ms_p50"] / theirs[k]["query_ms_p50"], 2)
+               for k in ours if isinstance(ours[k], dict)}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--xquad-limit", type=int, default=None, help="first N questions per language")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.from_env()
+    from index.embed import load_embedder
+
+    embedder = load_embedder(settings.model)
+    out: dict[str, Any] = {"model": settings.model.name}
+    with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
+        root = Path(tmp)
+        contexts, questions = parallel()
+        xq = root / "xquad"
+        xq.mkdir()
+        for cid, text in contexts.items():
+            (xq / f"{cid}.txt").write_text(text, encoding="utf-8")
+        asked = {lang: [(i.question, i.context_id) for i in items[: args.xquad_limit or None]]
+                 for lang, items in questions.items()}
+        def build(name: str, folder: Path, index_dir: Path) -> tuple[Retrieve, float]:
+            if name == "hoinghi":
+                return hoinghi_pipeline(folder, settings, embedder, index_dir)
+            return langchain_pipeline(folder, embedder)
+
+        for name in ("hoinghi", "langchain"):
+            retrieve, seconds = build(name, BUNDLED_CORPUS, root / f"{name}-dev")
+            result: dict[str, Any] = {"bundled_ingest_seconds": round(seconds, 1),
+                                      "dev": dev_quality(retrieve)}
+            retrieve, seconds = build(name, xq, root / f"{name}-xquad")
+            result["ingest_seconds"] = round(seconds, 1)
+            for lang, qs in asked.items():
+                result[f"xquad_{lang}"] = xquad_quality(retrieve, qs)
+            out[name] = result
+    out["ratio_hoinghi_over_langchain"] = ratios(out["hoinghi"], out["langchain"])
+    text = json.dumps(out, indent=2)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(text)  # noqa: T201 - the command's output
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
