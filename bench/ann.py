@@ -1,4 +1,4 @@
-"""Exact FAISS search against HNSW and IVF-PQ at scale, on synthetic passage-like vectors.
+"""Exact FAISS search against HNSW, IVF-Flat and IVF-PQ at scale, on synthetic passage-like vectors.
 
 Run: ``python bench/ann.py [--sizes 100000 1000000] [--json bench/results/ann.json]``
 
@@ -64,11 +64,21 @@ def run(n: int, dim: int = 384, n_queries: int = 300) -> dict[str, Any]:
     hnsw.hnsw.efConstruction = 80
     hnsw.add(base)
     build = time.perf_counter() - t
-    for ef_search in (32, 64, 128):
+    for ef_search in (32, 64, 128, 256, 512, 1024):
         hnsw.hnsw.efSearch = ef_search
         out[f"hnsw_m32_ef{ef_search}"] = {"build_s": round(build, 1), **measure(hnsw, queries, truth)}
 
     nlist = int(4 * np.sqrt(n))
+    t = time.perf_counter()
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(base[: min(n, 50 * nlist)])
+    ivf.add(base)
+    build = time.perf_counter() - t
+    for nprobe in (16, 64, 128):
+        ivf.nprobe = nprobe
+        out[f"ivfflat_nlist{nlist}_nprobe{nprobe}"] = {"build_s": round(build, 1),
+                                                       **measure(ivf, queries, truth)}
+
     t = time.perf_counter()
     quantizer = faiss.IndexFlatIP(dim)
     ivfpq = faiss.IndexIVFPQ(quantizer, dim, nlist, 48, 8, faiss.METRIC_INNER_PRODUCT)
