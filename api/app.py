@@ -169,6 +169,8 @@ def create_app(service: Service) -> FastAPI:
 
     @app.get("/documents", response_model=list[DocumentSummary], dependencies=read)
     def documents() -> list[DocumentSummary]:
+        if not service.store.exists():
+            return []  # nothing indexed yet: an empty list, so the page can offer the upload
         counts = passage_counts()
         return [document_summary(d, counts.get(d.id, 0)) for d in service.documents()]
 

@@ -79,7 +79,8 @@ class Service:
             if self._loaded is None:
                 if not self.store.exists():
                     raise NoIndexError(f"no index at {self.store.root}",
-                                       remedy="run `hoinghi ingest PATH` first")
+                                       remedy="run `hoinghi ingest PATH`, or upload files with "
+                                              "POST /documents or the Documents page")
                 snapshot = self.store.load(expect_model=embedder.name)
                 retriever = HybridRetriever(snapshot, embedder, self.settings.retrieval)
                 answerer = Answerer(snapshot.documents, retriever.lexical.idf, self.settings.answer)

@@ -99,6 +99,7 @@ def test_no_index_is_503_naming_the_remedy(tmp_path: Path) -> None:
     service = Service(fake_settings(tmp_path / "empty"), FakeEmbedder())
     c = TestClient(create_app(service), raise_server_exceptions=False)
     assert c.get("/healthz").json()["index"] is False
+    assert c.get("/documents").json() == []
     r = c.post("/ask", json={"question": "tăng trưởng?"})
     assert r.status_code == 503
     assert "hoinghi ingest" in r.json()["detail"] and str(tmp_path) not in r.text
