@@ -163,8 +163,7 @@ def create_app(service: Service) -> FastAPI:
         k: Annotated[int, Query(ge=1, le=100)] = 10,
     ) -> SearchResponse:
         """Passages that best match the query (hybrid dense + BM25)."""
-        docs = service.snapshot.documents
-        hits = service.search(q, k=k)
+        hits, docs = service.search_with_documents(q, k=k)
         return SearchResponse(query=q, hits=[hit_out(h, docs[h.passage.document_id]) for h in hits])
 
     @app.get("/documents", response_model=list[DocumentSummary], dependencies=read)

@@ -24,7 +24,7 @@ from api.schemas import ask_response
 from api.service import Service
 from index.errors import HoinghiError, IndexStoreError, IngestError, ModelError, NoIndexError
 from index.settings import Settings
-from index.types import Hit
+from index.types import Document, Hit
 from ingest.pipeline import IngestReport
 from ingest.read import find_files
 
@@ -122,8 +122,8 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _hit_dict(service: Service, hit: Hit) -> dict[str, Any]:
-    doc = service.snapshot.documents[hit.passage.document_id]
+def _hit_dict(documents: dict[str, Document], hit: Hit) -> dict[str, Any]:
+    doc = documents[hit.passage.document_id]
     p = hit.passage
     return {"document_id": p.document_id, "title": doc.meta.title, "source": doc.source,
             "page": p.page, "section": " > ".join(p.section), "text": p.text, "start": p.start,
@@ -143,7 +143,8 @@ def search(
         raise HoinghiError("the query is empty", remedy='give a question, e.g. "mục tiêu tăng trưởng 2024"')
     service = _service(index_dir, model)
     _run_ingest(service, None)
-    hits = [_hit_dict(service, h) for h in service.search(query, k=k)]
+    found, documents = service.search_with_documents(query, k=k)
+    hits = [_hit_dict(documents, h) for h in found]
     if as_json:
         out.print_json(json.dumps({"query": query, "hits": hits}, ensure_ascii=False))
         return

@@ -31,9 +31,9 @@ class HoinghiRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[LCDocument]:
         ids = set(self.document_ids) if self.document_ids is not None else None
-        docs = self.service.snapshot.documents
+        hits, docs = self.service.search_with_documents(query, k=self.k, document_ids=ids)
         out = []
-        for hit in self.service.search(query, k=self.k, document_ids=ids):
+        for hit in hits:
             p = hit.passage
             doc = docs[p.document_id]
             metadata: dict[str, Any] = {

@@ -92,7 +92,13 @@ class Service:
         return self.loaded.snapshot
 
     def search(self, query: str, k: int = 10, document_ids: Collection[str] | None = None) -> list[Hit]:
-        return self.loaded.retriever.search(clean_query(query), k, document_ids)
+        return self.search_with_documents(query, k, document_ids)[0]
+
+    def search_with_documents(self, query: str, k: int = 10, document_ids: Collection[str] | None = None,
+                              ) -> tuple[list[Hit], dict[str, Document]]:
+        """Hits and the documents they belong to, from one snapshot (an ingest may swap it)."""
+        loaded = self.loaded
+        return loaded.retriever.search(clean_query(query), k, document_ids), loaded.snapshot.documents
 
     def ask(self, question: str, top_k: int | None = None,
             document_ids: Collection[str] | None = None) -> Answer:
