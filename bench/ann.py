@@ -12,12 +12,14 @@ recall@10 against exact search.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from eval.report import emit_json
 
 
 def synthetic(n: int, dim: int, seed: int = 0, clusters: int = 2000) -> np.ndarray:
@@ -96,14 +98,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--json", default=None)
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    results = [run(n) for n in args.sizes]
-    text = json.dumps(results, indent=2)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-    print(text)  # noqa: T201 - the command's output
+    print(emit_json([run(n) for n in args.sizes], args.json))  # noqa: T201 - the command's output
     return 0
 
 

@@ -10,10 +10,8 @@ through a uvicorn server on loopback (over HTTP). Reports p50/p95 in millisecond
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import socket
-import statistics
 import tempfile
 import threading
 import time
@@ -27,17 +25,16 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.service import Service
+from eval.metrics import percentile
 from eval.qa import load_qa
+from eval.report import emit_json
 from index.settings import Settings
 
 DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
-    ordered = sorted(ms)
-    return {"p50": round(statistics.median(ordered), 1),
-            "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
-            "n": len(ordered)}
+    return {"p50": round(percentile(ms, 50), 1), "p95": round(percentile(ms, 95), 1), "n": len(ms)}
 
 
 def _time(call: Any, questions: list[str], repeat: int) -> dict[str, dict[str, float]]:
@@ -96,11 +93,7 @@ def main() -> int:
         service = Service(replace(Settings.from_env(), index_dir=args.index_dir or Path(tmp) / "index"))
         service.ensure_index()
         results = run(service, args.repeat)
-    text = json.dumps(results, indent=2)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
-    print(text)  # noqa: T201 - the command's output
+    print(emit_json(results, args.json))  # noqa: T201 - the command's output
     return 0
 
 

@@ -16,7 +16,6 @@ context), and the ratios hoinghi / LangChain.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import statistics
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 from api.answer import normalise
 from api.service import BUNDLED_CORPUS, Service
 from eval.qa import load_qa
+from eval.report import emit_json
 from eval.xquad import parallel
 from index.embed import Embedder
 from index.settings import Settings
@@ -165,11 +165,7 @@ def main() -> int:
                 result[f"xquad_{lang}"] = xquad_quality(retrieve, qs)
             out[name] = result
     out["ratio_hoinghi_over_langchain"] = ratios(out["hoinghi"], out["langchain"])
-    text = json.dumps(out, indent=2)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
-    print(text)  # noqa: T201 - the command's output
+    print(emit_json(out, args.json))  # noqa: T201 - the command's output
     return 0
 
 

@@ -10,7 +10,6 @@ unanswerable ones that abstain, at the configured thresholds and at nearby ones.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import tempfile
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from api.service import Service
+from eval.report import emit_json
 from eval.xquad import XQuADItem, build_index, parallel
 from index.settings import Settings
 
@@ -65,10 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out[lang] = {"configured": rates(present, absent, configured),
                          "nearby": [rates(present, absent, configured + d)
                                     for d in (-0.04, -0.02, 0.02, 0.04)]}
-    text = json.dumps(out, indent=2)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-    print(text)  # noqa: T201 - the command's output
+    print(emit_json(out, args.json))  # noqa: T201 - the command's output
     return 0
 
 

@@ -6,7 +6,6 @@ imports ``eval``. Also runnable as ``python -m eval``.
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from dataclasses import replace
@@ -22,7 +21,7 @@ from api.service import BUNDLED_CORPUS, Service
 from eval import gate as gates
 from eval.harness import EvalResult, evaluate
 from eval.qa import load_qa
-from eval.report import render
+from eval.report import emit_json, render
 from eval.xquad import evaluate_xquad
 from index.settings import Settings
 
@@ -71,10 +70,7 @@ def command(
         with Progress(console=err, disable=not err.is_terminal) as progress:
             task = progress.add_task("XQuAD", total=None)
             results = evaluate_xquad(settings, limit, on_item=lambda _: progress.advance(task))
-        text = json.dumps(results, indent=2)
-        if json_out:
-            json_out.write_text(text + "\n", encoding="utf-8")
-        out.print_json(text)
+        out.print_json(emit_json(results, json_out))
         return
     items = load_qa(qa or DEV_QA)
     with tempfile.TemporaryDirectory(prefix="hoinghi-eval-") as tmp:
@@ -90,8 +86,7 @@ def command(
             task = progress.add_task("questions", total=len(items))
             result = evaluate(service, items, on_question=lambda _: progress.advance(task))
     if json_out:
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
-        json_out.write_text(text + "\n", encoding="utf-8")
+        emit_json(result.to_dict(), json_out)
     if html_out:
         html_out.write_text(render(result, f"hoinghi eval — {(qa or DEV_QA).name}"), encoding="utf-8")
     _print(result)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from eval.harness import EvalResult
@@ -89,3 +91,12 @@ def render(result: EvalResult, title: str) -> str:
         "</html>",
     ]
     return "\n".join(parts)
+
+
+def emit_json(data: Any, path: Path | None = None) -> str:
+    """Results as indented JSON: written to ``path`` (folders made) when given, and returned."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding="utf-8")
+    return text

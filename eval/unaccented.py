@@ -9,7 +9,6 @@ form and how often the answer (its short answer, else its first cited sentence) 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import tempfile
 import unicodedata
@@ -21,6 +20,7 @@ from typing import Any
 from api.service import BUNDLED_CORPUS, Service
 from eval.harness import relevant_passages
 from eval.qa import QAItem, load_qa
+from eval.report import emit_json
 from index.settings import Settings
 
 DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
@@ -102,16 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.xquad:
-        print(json.dumps(xquad(Settings.from_env(), args.limit), indent=2))  # noqa: T201
+        print(emit_json(xquad(Settings.from_env(), args.limit)))  # noqa: T201
         return 0
     with tempfile.TemporaryDirectory(prefix="hoinghi-unaccented-") as tmp:
         service = Service(replace(Settings.from_env(), index_dir=Path(tmp) / "index"))
         service.ingest([BUNDLED_CORPUS])
         result = compare(service, load_qa(args.qa))
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-    print(text)  # noqa: T201 - the command's output
+    print(emit_json(result, args.json))  # noqa: T201 - the command's output
     return 0
 
 

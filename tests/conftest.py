@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -109,3 +110,42 @@ def corpus_service(real_embedder, tmp_path_factory: pytest.TempPathFactory):  # 
     report = service.ensure_index()
     assert report is not None and len(report.added) == 2
     return service
+
+
+def private_copy(service, index_dir: Path):  # type: ignore[no-untyped-def]
+    """A service over a copy of ``service``'s index at ``index_dir``, same model, warmed up."""
+    import shutil
+
+    from api.service import Service
+
+    shutil.copytree(service.settings.index_dir, index_dir)
+    copy = Service(replace(service.settings, index_dir=index_dir), service.embedder)
+    copy.warm()
+    return copy
+
+
+@contextmanager
+def serve_on_loopback(service) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Run the HTTP app for ``service`` with uvicorn in a thread on a free loopback port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from api.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -3,18 +3,13 @@ loopback with the real model and the bundled corpus (slow). Screenshots go to te
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from api.app import create_app
 from api.service import Service
+from tests.conftest import private_copy, serve_on_loopback
 
 pytestmark = pytest.mark.slow
 
@@ -26,25 +21,10 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 
 @pytest.fixture(scope="module")
 def base_url(corpus_service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A uvicorn server on loopback over a private copy of the real bundled-corpus index."""
-    import uvicorn
-
-    index_dir = tmp_path_factory.mktemp("browser") / "index"
-    shutil.copytree(corpus_service.settings.index_dir, index_dir)
-    service = Service(replace(corpus_service.settings, index_dir=index_dir), corpus_service.embedder)
-    service.warm()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """A server on loopback over a private copy of the real bundled-corpus index."""
+    service = private_copy(corpus_service, tmp_path_factory.mktemp("browser") / "index")
+    with serve_on_loopback(service) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

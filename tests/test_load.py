@@ -5,23 +5,19 @@ p50/p95 written to test-artifacts/load.json (slow)."""
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from api.app import create_app
 from api.service import Service
+from eval.metrics import percentile
 from eval.qa import load_qa
-from tests.conftest import CORPUS, DEV_QA
+from tests.conftest import CORPUS, DEV_QA, private_copy, serve_on_loopback
 
 pytestmark = pytest.mark.slow
 
@@ -43,21 +39,15 @@ def _valid_answer(body: dict[str, Any]) -> None:
 
 def test_thousand_requests_at_concurrency_8_during_an_ingest(
         corpus_service: Service, tmp_path: Path) -> None:
-    import uvicorn
+    service = private_copy(corpus_service, tmp_path / "index")
+    with serve_on_loopback(service) as base:
+        figures = _load(base)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
+    assert len(service.documents()) == 10  # the upload landed while requests were served
 
-    index_dir = tmp_path / "index"
-    shutil.copytree(corpus_service.settings.index_dir, index_dir)
-    service = Service(replace(corpus_service.settings, index_dir=index_dir), corpus_service.embedder)
-    service.warm()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+
+def _load(base: str) -> dict[str, Any]:
     questions = [item.question for item in load_qa(DEV_QA)]
     upload_done = threading.Event()
 
@@ -92,16 +82,13 @@ def test_thousand_requests_at_concurrency_8_during_an_ingest(
         results = [f.result() for f in futures]
     uploader.join(timeout=600)
     seconds = time.perf_counter() - started
-    server.should_exit = True
 
     assert upload_done.is_set()
     assert all(status == 200 for _, status, _ in results)
     figures: dict[str, Any] = {"requests": REQUESTS, "concurrency": CONCURRENCY, "seconds": round(seconds, 1),
                                "server_errors": 0}
     for kind in ("ask", "search"):
-        ms = sorted(t for k, _, t in results if k == kind)
-        figures[kind] = {"n": len(ms), "p50_ms": round(statistics.median(ms), 1),
-                         "p95_ms": round(ms[int(0.95 * len(ms)) - 1], 1)}
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
-    assert len(service.documents()) == 10  # the upload landed while requests were served
+        ms = [t for k, _, t in results if k == kind]
+        figures[kind] = {"n": len(ms), "p50_ms": round(percentile(ms, 50), 1),
+                         "p95_ms": round(percentile(ms, 95), 1)}
+    return figures
