@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,15 +21,9 @@ from eval.harness import relevant_passages
 from eval.qa import QAItem, load_qa
 from eval.report import emit_json
 from index.settings import Settings
+from index.text import strip_marks
 
 DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
-
-
-def strip_marks(text: str) -> str:
-    """Remove Vietnamese diacritics, keeping case: "Tăng trưởng Đảng" → "Tang truong Dang"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
 
 
 def half_marks(text: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_VI_MARKED = re.compile(
-    "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
-)
+# The lower-case Vietnamese letters that carry a mark (tone, breve, circumflex, horn, stroke).
+VI_MARKED_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VI_MARKED = re.compile(f"[{VI_MARKED_LETTERS}]", re.IGNORECASE)
 # Numbers keep their decimal/thousand separators; "7,5" and "7.5" fold to one token below.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+")
 _ENGLISH_STOPWORDS = frozenset(
@@ -31,11 +31,19 @@ def clean_query(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", nfc(text)).split())
 
 
+def _drop_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics: NFD, drop combining marks, đ→d."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return stripped.replace("đ", "d")
+    return _drop_marks(text.lower()).replace("đ", "d")
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese diacritics, keeping case: "Tăng trưởng Đảng" → "Tang truong Dang"."""
+    return nfc(_drop_marks(text).replace("đ", "d").replace("Đ", "D"))
 
 
 def tokens(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index.errors import IngestError, UnsupportedFormatError
 from index.settings import IngestSettings
-from index.text import has_vietnamese_marks
+from index.text import VI_MARKED_LETTERS, has_vietnamese_marks
 from ingest import ocr
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class RawDocument:
     pages: tuple[str, ...]
 
 
-_VI_WORD = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]+$")
+_VI_WORD = re.compile(f"^[a-z{VI_MARKED_LETTERS}]+$")
 
 
 def _vietnamese_share(text: str) -> float:
