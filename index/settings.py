@@ -21,7 +21,11 @@ class ModelSettings:
 
     name: str = BUNDLED_MODEL  # or any sentence-transformers name or path
     cache_dir: Path = field(default_factory=lambda: _data_home() / "models")
-    batch_size: int = 16
+    batch_size: int = 16  # sentence-transformers (torch) batches
+    # "onnx" runs the bundled model on ONNX Runtime (same vectors, faster); "torch" runs it, and
+    # any other model, through sentence-transformers.
+    backend: str = "onnx"
+    onnx_batch_size: int = 4  # texts are sorted by length first; larger batches pad more
     query_prompt: str = "query: "  # prompts for non-bundled e5-style models
     passage_prompt: str = "passage: "
 
@@ -119,6 +123,8 @@ class Settings:
             model_settings = replace(model_settings, name=model or env_model or BUNDLED_MODEL)
         if env_cache:
             model_settings = replace(model_settings, cache_dir=Path(env_cache))
+        if os.environ.get("HOINGHI_MODEL_BACKEND"):
+            model_settings = replace(model_settings, backend=os.environ["HOINGHI_MODEL_BACKEND"])
         generator = settings.generator
         if os.environ.get("HOINGHI_GENERATOR_URL"):
             generator = replace(

