@@ -45,7 +45,7 @@ class Service:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.store = IndexStore(settings.index_dir)
+        self.store = IndexStore(settings.index_dir, settings.dense)
         self._embedder = embedder
         self._loaded: Loaded | None = None
         self._lock = threading.Lock()

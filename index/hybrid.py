@@ -51,8 +51,9 @@ class HybridRetriever:
         counts = np.array([len(p.sentences) for p in self.passages], dtype=np.int64)
         self._first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
         self._sentence_count = counts
-        self.dense = DenseIndex(snapshot.dim, snapshot.vectors)
-        self.sentence_dense = DenseIndex(snapshot.dim, snapshot.sentence_vectors)
+        # The saved indexes (exact or HNSW, as the manifest says) when the snapshot was loaded.
+        self.dense, self.sentence_dense = snapshot.indexes or (
+            DenseIndex(snapshot.dim, snapshot.vectors), DenseIndex(snapshot.dim, snapshot.sentence_vectors))
         self.lexical = LexicalIndex([p.embed_text for p in self.passages])
         self.diacritics = DiacriticModel(p.text for p in self.passages)
 

@@ -66,6 +66,16 @@ def ensure_onnx(model_dir: Path) -> Path:
     return target
 
 
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    summed = (hidden * mask[..., None]).sum(axis=1)
+    return _normalise(summed / np.maximum(mask.sum(axis=1, keepdims=True), 1))
+
+
 class OnnxEmbedder:
     """Mean-pooled, normalised e5 vectors from an ONNX export; texts run shortest first in small
     batches, so padding stays small (measured fastest at batch 1-4 on 2 cores)."""
@@ -86,10 +96,12 @@ class OnnxEmbedder:
         self.max_tokens = max_tokens
         self.dim = int(self._run(["dimension probe"])[0].shape[0])
 
-    def _run(self, texts: Sequence[str]) -> np.ndarray:
+    def _hidden(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """Token states, attention mask and encodings (for character offsets) of ``texts``."""
+        encodings = self._tokenizer.encode_batch(list(texts))
         # Truncated like sentence-transformers: content cut, the closing </s> kept.
         rows = [e.ids if len(e.ids) <= self.max_tokens else e.ids[: self.max_tokens - 1] + e.ids[-1:]
-                for e in self._tokenizer.encode_batch(list(texts))]
+                for e in encodings]
         width = max(len(r) for r in rows)
         ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -97,22 +109,51 @@ class OnnxEmbedder:
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        summed = (hidden * mask[..., None]).sum(axis=1)
-        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
+        return hidden, mask, encodings
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        hidden, mask, _ = self._hidden(texts)
+        return _pool(hidden, mask)
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prompted = [prompt + t for t in texts]
-        order = np.argsort([len(t) for t in prompted], kind="stable")
         out = np.empty((len(prompted), self.dim), dtype=np.float32)
-        step = self._settings.onnx_batch_size
-        for start in range(0, len(order), step):
-            rows = order[start:start + step]
+        for rows in self._batches(prompted):
             out[rows] = self._run([prompted[i] for i in rows])
         return out
+
+    def _batches(self, texts: Sequence[str]) -> list[np.ndarray]:
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        step = self._settings.onnx_batch_size
+        return [order[start:start + step] for start in range(0, len(order), step)]
+
+    def embed_passages_and_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Passage vectors and, from the same run, one vector per character span of each passage
+        (mean of the span's token states in the passage's context)."""
+        prompt = self._settings.passage_prompt
+        prompted = [prompt + t for t in texts]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        for rows in self._batches(prompted):
+            hidden, mask, encodings = self._hidden([prompted[i] for i in rows])
+            out[rows] = _pool(hidden, mask)
+            for b, row in enumerate(rows):
+                offsets = np.zeros((hidden.shape[1], 2), dtype=np.int64)  # padding: empty (0, 0)
+                kept = int(mask[b].sum())
+                offsets[: kept - 1] = encodings[b].offsets[: kept - 1]  # the closing </s> stays (0, 0)
+                for j, (start, end) in enumerate(spans[row]):
+                    inside = ((offsets[:, 0] >= start + len(prompt)) & (offsets[:, 1] <= end + len(prompt))
+                              & (offsets[:, 1] > offsets[:, 0]))
+                    if inside.any():
+                        span_out[row][j] = _normalise(hidden[b][inside].mean(axis=0, keepdims=True))[0]
+                    else:  # cut off by truncation: embed it alone
+                        span_out[row][j] = self._run([prompt + texts[row][start:end]])[0]
+        flat = np.vstack(span_out) if span_out else np.zeros((0, self.dim), dtype=np.float32)
+        return out, flat.astype(np.float32)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._settings.passage_prompt)

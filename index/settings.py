@@ -26,6 +26,7 @@ class ModelSettings:
     # any other model, through sentence-transformers.
     backend: str = "onnx"
     onnx_batch_size: int = 4  # texts are sorted by length first; larger batches pad more
+    late_sentences: bool = False  # sentence vectors pooled from the passage's token states
     query_prompt: str = "query: "  # prompts for non-bundled e5-style models
     passage_prompt: str = "passage: "
 
@@ -36,6 +37,17 @@ class ChunkSettings:
 
     max_tokens: int = 200  # per passage including the section prefix; the model window is 512
     min_tokens: int = 40  # a shorter trailing piece joins its neighbour within the section
+
+
+@dataclass(frozen=True)
+class DenseSettings:
+    """FAISS index type, chosen per index (passages, sentences) by its size at save time and
+    recorded in the manifest. Defaults from bench/ann.py and bench/scale.py (README "Scale")."""
+
+    ann_min_vectors: int = 100_000  # HNSW from here on; exact search below (~18 ms at 100k)
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 256  # recall@10 >= 0.95 against exact at 1M synthetic vectors
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: _data_home() / "index")
     model: ModelSettings = field(default_factory=ModelSettings)
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    dense: DenseSettings = field(default_factory=DenseSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
@@ -123,6 +136,9 @@ class Settings:
             model_settings = replace(model_settings, name=model or env_model or BUNDLED_MODEL)
         if env_cache:
             model_settings = replace(model_settings, cache_dir=Path(env_cache))
+        if os.environ.get("HOINGHI_LATE_SENTENCES"):
+            model_settings = replace(model_settings,
+                                     late_sentences=os.environ["HOINGHI_LATE_SENTENCES"] == "1")
         if os.environ.get("HOINGHI_MODEL_BACKEND"):
             model_settings = replace(model_settings, backend=os.environ["HOINGHI_MODEL_BACKEND"])
         generator = settings.generator
@@ -135,6 +151,9 @@ class Settings:
         if os.environ.get("HOINGHI_PDF_PASSWORD"):
             settings = replace(settings, ingest=replace(
                 settings.ingest, pdf_passwords=(os.environ["HOINGHI_PDF_PASSWORD"],)))
+        if os.environ.get("HOINGHI_ANN_MIN_VECTORS"):
+            settings = replace(settings, dense=replace(
+                settings.dense, ann_min_vectors=int(os.environ["HOINGHI_ANN_MIN_VECTORS"])))
         api = settings.api
         if os.environ.get("HOINGHI_API_KEY"):
             api = replace(api, api_key=os.environ["HOINGHI_API_KEY"])

@@ -28,6 +28,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.errors import IndexStoreError, ModelError, NoIndexError, UnknownDocumentError
+from index.settings import DenseSettings
 from index.types import Document, Passage, content_id
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ class Snapshot:
     passages: tuple[Passage, ...] = ()
     vectors: np.ndarray = field(default_factory=lambda: _empty(0))
     sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
+    # The FAISS indexes (passages, sentences) as loaded, or those this snapshot only appends to.
+    indexes: tuple[DenseIndex, DenseIndex] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls, model: str, dim: int, chunking: dict[str, Any]) -> Snapshot:
@@ -107,9 +110,11 @@ class Snapshot:
             passages.extend(entry.passages)
             blocks.append(entry.vectors)
             sentence_blocks.append(entry.sentence_vectors)
+        # Nothing dropped: the new rows only append, so a saved HNSW index can be extended.
+        base = self.indexes if bool(keep.all()) else None
         return Snapshot(self.model, self.dim, self.chunking, documents, tuple(passages),
                         np.vstack(blocks).astype(np.float32),
-                        np.vstack(sentence_blocks).astype(np.float32))
+                        np.vstack(sentence_blocks).astype(np.float32), base)
 
 
 def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -129,8 +134,9 @@ def _fsync_dir(path: Path) -> None:
 class IndexStore:
     """Reads and atomically writes snapshots in one index directory."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, dense: DenseSettings | None = None) -> None:
         self.root = Path(root)
+        self.dense = dense or DenseSettings()
 
     def exists(self) -> bool:
         return (self.root / "CURRENT").is_file()
@@ -174,8 +180,8 @@ class IndexStore:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexStoreError(f"{folder}: documents or passages unreadable",
                                   remedy="re-ingest into a fresh --index-dir") from exc
-        dense = DenseIndex.load(folder / "dense.faiss", dim)
-        sentences = DenseIndex.load(folder / "sentences.faiss", dim)
+        dense = DenseIndex.load(folder / "dense.faiss", dim, self.dense)
+        sentences = DenseIndex.load(folder / "sentences.faiss", dim, self.dense)
         n_sentences = sum(len(p.sentences) for p in passages)
         if (dense.size != len(passages) or manifest.get("passages") != len(passages)
                 or sentences.size != n_sentences):
@@ -184,7 +190,15 @@ class IndexStore:
                 f"{sentences.size} for {n_sentences} sentences",
                 remedy="re-ingest into a fresh --index-dir")
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
-                        dense.vectors(), sentences.vectors())
+                        dense.vectors(), sentences.vectors(), (dense, sentences))
+
+    def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
+        """The index for ``vectors``: HNSW past the switch-over (extending ``base`` when it is
+        one already and ``vectors`` only adds rows to it), else exact."""
+        if (base is not None and base.kind == "hnsw" and base.size <= len(vectors)
+                and len(vectors) >= self.dense.ann_min_vectors):
+            return base.extended(vectors[base.size:])
+        return DenseIndex.build(dim, vectors, self.dense)
 
     def save(self, snapshot: Snapshot) -> Path:
         """Write ``snapshot`` aside, fsync it, then point CURRENT at it."""
@@ -195,10 +209,16 @@ class IndexStore:
         tmp.mkdir()
         _jsonl(tmp / "documents.jsonl", [d.to_dict() for d in snapshot.documents.values()])
         _jsonl(tmp / "passages.jsonl", [p.to_dict() for p in snapshot.passages])
-        DenseIndex(snapshot.dim, snapshot.vectors).save(tmp / "dense.faiss")
-        DenseIndex(snapshot.dim, snapshot.sentence_vectors).save(tmp / "sentences.faiss")
+        bases = snapshot.indexes or (None, None)
+        dense = self._dense(snapshot.dim, snapshot.vectors, bases[0])
+        sentences = self._dense(snapshot.dim, snapshot.sentence_vectors, bases[1])
+        dense.save(tmp / "dense.faiss")
+        sentences.save(tmp / "sentences.faiss")
+        manifest = {**snapshot.manifest(), "dense": {
+            "ann_min_vectors": self.dense.ann_min_vectors,
+            "passages": dense.describe(), "sentences": sentences.describe()}}
         (tmp / "manifest.json").write_text(
-            json.dumps(snapshot.manifest(), ensure_ascii=False, indent=2), encoding="utf-8")
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for child in tmp.iterdir():
             with child.open("rb") as fh:
                 os.fsync(fh.fileno())

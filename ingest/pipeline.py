@@ -11,6 +11,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
+
+import numpy as np
 
 from index.embed import Embedder
 from index.errors import IngestError
@@ -72,6 +75,19 @@ def looks_like_a_record(document: Document) -> bool:
     return bool(m.conference_number or m.term or m.dates or m.kind)
 
 
+def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
+                                 late: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Passage vectors and sentence vectors; ``late``: sentences pooled from the passage's run."""
+    texts = [p.embed_text for p in passages]
+    late_embed = getattr(embedder, "embed_passages_and_spans", None)
+    if late and late_embed is not None:
+        spans = [[(s - p.start + len(t) - len(p.text), e - p.start + len(t) - len(p.text))
+                  for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
+        return cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
+    return (embedder.embed_passages(texts),
+            embedder.embed_passages([s for p in passages for s in p.sentence_texts()]))
+
+
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
     chunking = {"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens}
     return Snapshot.empty(embedder.name, embedder.dim, chunking)
@@ -104,9 +120,8 @@ def ingest_paths(
                     report.unchanged.append(str(path))
                     continue
                 document, passages = build_document(raw, settings, embedder.count_tokens)
-                vectors = embedder.embed_passages([p.embed_text for p in passages])
-                sentence_vectors = embedder.embed_passages(
-                    [s for p in passages for s in p.sentence_texts()])
+                vectors, sentence_vectors = embed_passages_and_sentences(
+                    embedder, passages, settings.model.late_sentences)
             except IngestError as exc:
                 log.warning("skipped %s", exc)
                 report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))

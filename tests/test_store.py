@@ -133,3 +133,51 @@ def test_hybrid_search_and_document_filter(settings: Settings, fake_embedder: Fa
     filtered = retriever.search("tăng trưởng", k=5, document_ids={only.id})
     assert filtered and all(h.passage.document_id == only.id for h in filtered)
     assert retriever.search("   ", k=5) == []
+
+
+def test_hnsw_past_the_switch_over_is_saved_recorded_extended_and_rebuilt(
+        tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from index.dense import DenseIndex
+    from index.settings import DenseSettings
+
+    extended: list[int] = []
+    original = DenseIndex.extended
+    monkeypatch.setattr(DenseIndex, "extended",
+                        lambda self, v: extended.append(len(v)) or original(self, v))
+
+    exact_settings = replace(settings, index_dir=tmp_path / "exact")
+    _ingest([CORPUS / "hoi-nghi-lan-thu-31-khoa-xi-2024-06.txt"], exact_settings, fake_embedder)
+    ann = replace(settings, dense=DenseSettings(ann_min_vectors=50, hnsw_ef_search=64))
+    store = IndexStore(ann.index_dir, ann.dense)
+
+    def manifest() -> dict:  # type: ignore[type-arg]
+        return json.loads((store.current_dir() / "manifest.json").read_text())["dense"]
+
+    ingest_paths([CORPUS / "hoi-nghi-lan-thu-31-khoa-xi-2024-06.txt"], store, fake_embedder, ann)
+    first = manifest()
+    assert first["ann_min_vectors"] == 50
+    assert first["passages"]["kind"] == "hnsw" and first["passages"]["m"] == 32
+    assert first["passages"]["ef_search"] == 64
+    # The HNSW retriever finds what the exact one finds on this small index.
+    hnsw = HybridRetriever(store.load(), fake_embedder, ann.retrieval)
+    exact = HybridRetriever(IndexStore(exact_settings.index_dir).load(), fake_embedder, ann.retrieval)
+    assert hnsw.dense.kind == "hnsw" and exact.dense.kind == "flat"
+    for query in ["tăng trưởng kinh tế", "đầu tư công", "chuyển đổi số", "nhà ở xã hội"]:
+        assert [h.passage.id for h in hnsw.search(query, 5)] == [h.passage.id for h in exact.search(query, 5)]
+    # Adding a document only appends: the saved HNSW index is extended, not rebuilt.
+    ingest_paths([CORPUS], store, fake_embedder, ann)
+    second = manifest()
+    assert second["passages"]["kind"] == "hnsw"
+    assert second["passages"]["vectors"] == len(store.load().passages) > first["passages"]["vectors"]
+    assert extended[0] == second["passages"]["vectors"] - first["passages"]["vectors"]
+    extended.clear()
+    # Removing one rebuilds; below the switch-over the index is exact again.
+    remove_documents(store, {d.id for d in store.load().documents.values()
+                             if "lan-thu-31" in d.source})
+    assert manifest()["passages"]["kind"] == "hnsw" and not extended
+    small = replace(ann, dense=DenseSettings(ann_min_vectors=10_000))
+    remove_documents(IndexStore(small.index_dir, small.dense), set())
+    assert manifest()["passages"]["kind"] == "flat"
