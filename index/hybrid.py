@@ -103,7 +103,9 @@ class HybridRetriever:
         terms, weight = self.lexical_query(query)
         lexical_all = self.lexical.scores(terms)
         if document_ids is None:
-            lexical_ids = np.argsort(-lexical_all, kind="stable")[: max(self.settings.candidates, k)]
+            size = max(self.settings.candidates, k)
+            lexical_ids = (np.argpartition(-lexical_all, size - 1)[:size] if lexical_all.size > size
+                           else np.arange(lexical_all.size))  # the pool is a set: no full sort
             pool = np.concatenate([pool, lexical_ids[lexical_all[lexical_ids] > 0]])
         pool = np.unique(pool)
         if pool.size == 0:
