@@ -68,3 +68,23 @@ def test_onnx_runtime_matches_sentence_transformers(real_embedder, model_cache) 
     questions = ["Mục tiêu tăng trưởng năm 2024?", "Who chaired the conference?", "x"]
     cosine = (real_embedder.embed_queries(questions) * torch_embedder.embed_queries(questions)).sum(axis=1)
     assert cosine.min() >= 0.9999
+
+
+def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    from ingest.chunk import sentences
+
+    texts = [p for p in _corpus_paragraphs() if len(sentences(p, 0, len(p))) >= 3][:6]
+    spans = [sentences(t, 0, len(t)) for t in texts]
+    passages, late = real_embedder.embed_passages_and_spans(texts, spans)
+    assert np.allclose(passages, real_embedder.embed_passages(texts), atol=1e-5)
+    assert late.shape == (sum(len(s) for s in spans), real_embedder.dim)
+    assert np.allclose(np.linalg.norm(late, axis=1), 1.0, atol=1e-5)
+    alone = real_embedder.embed_passages([t[s:e] for t, ss in zip(texts, spans, strict=True) for s, e in ss])
+    owner = np.repeat(np.arange(len(texts)), [len(ss) for ss in spans])
+    similarity = late @ alone.T
+    # Pooled in context, a sentence is nearest to a sentence of its own passage, and to itself
+    # among the first few of all (context blurs sentences of one passage together: the reason
+    # late_sentences is off by default, README "Speed").
+    assert (owner[similarity.argmax(axis=1)] == owner).all()
+    own_rank = (similarity > similarity.diagonal()[:, None]).sum(axis=1)
+    assert own_rank.max() <= 5
