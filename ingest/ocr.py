@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ DPI = 300
 _REMEDY = "install Tesseract with its Vietnamese model: apt-get install tesseract-ocr tesseract-ocr-vie"
 
 
-@cache
 def _languages() -> frozenset[str]:
+    """Tesseract's installed languages, asked once per file needing OCR (a ~20 ms subprocess
+    beside seconds of OCR per page; no process-wide cache)."""
     import pytesseract
 
     try:

@@ -136,5 +136,7 @@ def ingest_paths(
             if not looks_like_a_record(document):
                 report.warnings.append((str(path), NOT_A_RECORD))
         if additions or removals:
-            store.save(snapshot.replace(additions, removals))
+            updated = snapshot.replace(additions, removals)
+            del snapshot, additions  # the old vectors and the pending ones are in ``updated`` now
+            store.save(updated)
     return report
