@@ -16,6 +16,12 @@ from index.errors import IndexStoreError
 from index.settings import DenseSettings
 
 
+class _IndexBacked(np.ndarray):
+    """Vectors living inside a FAISS index; ``owner`` keeps that index alive as long as any view."""
+
+    owner: Any = None
+
+
 class DenseIndex:
     """Row ``i`` is vector ``i`` of the store; ``kind`` is "flat" (exact) or "hnsw"."""
 
@@ -75,10 +81,18 @@ class DenseIndex:
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def vectors(self) -> np.ndarray:
-        """All stored vectors, in row order."""
+        """All stored vectors in row order: a read-only view of the index's own storage (no copy;
+        the view keeps the index alive), so a loaded index does not hold its vectors twice."""
         if self.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._index.reconstruct_n(0, self.size), dtype=np.float32)
+        import faiss
+
+        storage: Any = faiss.downcast_index(self._index.storage) if self.kind == "hnsw" else self._index
+        flat = faiss.rev_swig_ptr(storage.get_xb(), self.size * self.dim)
+        view = np.asarray(flat, dtype=np.float32).reshape(self.size, self.dim).view(_IndexBacked)
+        view.owner = self
+        view.flags.writeable = False
+        return view
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (scores, row ids) for one query vector."""
