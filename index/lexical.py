@@ -35,7 +35,16 @@ class LexicalIndex:
         self._term_max: dict[str, float] = {}
         self._df: dict[str, int] = {}
         if texts:
-            self._bm25.index([document_terms(t) for t in texts], show_progress=False)
+            # Term ids as compact arrays, one document at a time: a million passages as lists of
+            # term strings took more than 20 GB before bm25s had started (bench/scale.py).
+            vocab: dict[str, int] = {}
+            ids = []
+            for text in texts:
+                terms = document_terms(text)
+                ids.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms),
+                                       dtype=np.int32, count=len(terms)))
+            self._bm25.index((ids, vocab), show_progress=False)
+            del ids
             data, indptr = self._bm25.scores["data"], self._bm25.scores["indptr"]
             for term, column in self._bm25.vocab_dict.items():
                 if column + 1 >= len(indptr):
