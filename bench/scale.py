@@ -1,6 +1,7 @@
 """`/search` at scale: hoinghi's retriever over N synthetic passages, HNSW against exact FAISS.
 
-Run: ``python bench/scale.py --sizes 100000 1000000 [--queries 200] [--json bench/results/scale.json]``
+Run: ``python bench/scale.py --sizes 100000 1000000 [--queries 200] [--ef-search 256 1024]
+[--json bench/results/scale.json]``
 
 Passages are real Vietnamese text: two sentences drawn from the XQuAD vi contexts, with their
 sentence spans, 1,000 passages per document. Their vectors are the bundled model's vectors of
@@ -102,8 +103,30 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _exact(exact: HybridRetriever, questions: list[str]) -> tuple[list[set[str]], float]:
+    """The exact top 10 of each question, and the p50 time of exact search."""
+    truths, times = [], []
+    for q in questions:
+        t = time.perf_counter()
+        truths.append({h.passage.id for h in exact.search(q, 10)})
+        times.append(1000 * (time.perf_counter() - t))
+    return truths, percentile(times, 50)
+
+
+def _measure(retriever: HybridRetriever, questions: list[str], truths: list[set[str]]) -> dict[str, Any]:
+    times, recalls = [], []
+    for q, want in zip(questions, truths, strict=True):
+        t = time.perf_counter()
+        hits = retriever.search(q, 10)
+        times.append(1000 * (time.perf_counter() - t))
+        recalls.append(len(want & {h.passage.id for h in hits}) / max(len(want), 1))
+    return {"search_ms_p50": round(percentile(times, 50), 1),
+            "search_ms_p95": round(percentile(times, 95), 1),
+            "recall@10_vs_exact": round(float(np.mean(recalls)), 4)}
+
+
 def run(n: int, settings: Settings, embedder: Embedder, pool: list[str], pool_vectors: np.ndarray,
-        questions: dict[str, list[str]]) -> dict[str, Any]:
+        questions: dict[str, list[str]], ef_search: list[int]) -> dict[str, Any]:
     out: dict[str, Any] = {"passages": n}
     t = time.perf_counter()
     snapshot = synthetic_snapshot(n, pool, pool_vectors, embedder)
@@ -124,21 +147,16 @@ def run(n: int, settings: Settings, embedder: Embedder, pool: list[str], pool_ve
         exact = copy.copy(retriever)  # same BM25 and diacritic model, exact dense search
         exact.dense = _Exact(loaded.vectors)  # type: ignore[assignment]
         exact.sentence_dense = _Exact(loaded.sentence_vectors)  # type: ignore[assignment]
+        truths = {}
         for language, qs in questions.items():
-            times, exact_times, recalls = [], [], []
-            for q in qs:
-                t = time.perf_counter()
-                hits = retriever.search(q, 10)
-                times.append(1000 * (time.perf_counter() - t))
-                t = time.perf_counter()
-                truth = exact.search(q, 10)
-                exact_times.append(1000 * (time.perf_counter() - t))
-                want = {h.passage.id for h in truth}
-                recalls.append(len(want & {h.passage.id for h in hits}) / max(len(want), 1))
-            out[language] = {"questions": len(qs), "search_ms_p50": round(percentile(times, 50), 1),
-                             "search_ms_p95": round(percentile(times, 95), 1),
-                             "exact_search_ms_p50": round(percentile(exact_times, 50), 1),
-                             "recall@10_vs_exact": round(float(np.mean(recalls)), 4)}
+            truths[language], exact_ms = _exact(exact, qs)
+            out[f"exact_{language}"] = {"questions": len(qs), "search_ms_p50": round(exact_ms, 1)}
+        for ef in ef_search:
+            tuned = copy.copy(retriever)
+            tuned.dense = retriever.dense.with_ef_search(ef)
+            tuned.sentence_dense = retriever.sentence_dense.with_ef_search(ef)
+            out[f"ef{ef}"] = {language: _measure(tuned, qs, truths[language])
+                              for language, qs in questions.items()}
     out["peak_rss_mb"] = round(_rss_mb())
     return out
 
@@ -148,6 +166,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--queries", type=int, default=200, help="questions per language")
+    parser.add_argument("--ef-search", type=int, nargs="+", default=[256],
+                        help="HNSW efSearch values, each measured on the same build")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -160,7 +180,7 @@ def main() -> int:
     results = []
     for n in args.sizes:
         logging.info("scale: %d passages", n)
-        results.append(run(n, settings, embedder, pool, pool_vectors, questions))
+        results.append(run(n, settings, embedder, pool, pool_vectors, questions, args.ef_search))
         logging.info("scale: %s", results[-1])
     print(emit_json(results, args.json))  # noqa: T201 - the command's output
     return 0

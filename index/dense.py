@@ -59,6 +59,13 @@ class DenseIndex:
             out.add(vectors)
         return out
 
+    def with_ef_search(self, ef_search: int) -> DenseIndex:
+        """The same HNSW index searched with another efSearch (no copy); exact stays exact."""
+        out = DenseIndex(self.dim)
+        out._index = self._index
+        out._ef_search = ef_search if self.kind == "hnsw" else 0
+        return out
+
     @property
     def kind(self) -> str:
         return "hnsw" if self._ef_search else "flat"
