@@ -1,8 +1,9 @@
 """Dense retrieval: FAISS inner product over L2-normalised vectors (cosine similarity).
 
 Exact ``IndexFlatIP`` up to ``DenseSettings.ann_min_vectors`` rows, HNSW past it: exact search
-costs ~0.18 ms per 1,000 vectors here (179 ms at 1M), HNSW M=32 with efSearch 256 about 1 ms at
-recall@10 >= 0.95 (bench/ann.py, README "Dense search past exact FAISS").
+costs ~0.18 ms per 1,000 vectors here (179 ms at 1M); HNSW M=32 with efSearch 2048 keeps
+hoinghi's top 10 at recall >= 0.96 against exact at 1M passages (bench/ann.py, bench/scale.py,
+README "Scale").
 """
 
 from __future__ import annotations
