@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IngestError
+from index.settings import IngestSettings
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,9 @@ def ocr_pdf_pages(path: Path, data: bytes, numbers: Sequence[int]) -> dict[int, 
     return out
 
 
-def read_image(path: Path, data: bytes) -> tuple[str, ...]:
-    """A scanned page as PNG/JPEG, or several as a multi-page TIFF: one text per frame."""
+def read_image(path: Path, data: bytes, limits: IngestSettings | None = None) -> tuple[str, ...]:
+    """A scanned page as PNG/JPEG, or several as a multi-page TIFF: one text per frame (no limits
+    beyond the file size, checked by the caller)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     check_available(path)

@@ -64,8 +64,8 @@ def _decode(path: Path, data: bytes) -> str:
                       remedy="save the file as UTF-8 (Windows-1258 is also read)")
 
 
-def read_text(path: Path, data: bytes) -> tuple[str, ...]:
-    """Plain text and Markdown; form feeds separate pages."""
+def read_text(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
+    """Plain text and Markdown; form feeds separate pages (no limits beyond the file size)."""
     return tuple(_decode(path, data).split("\f"))
 
 
@@ -128,7 +128,8 @@ def read_pdf(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) 
     return pages
 
 
-READERS: dict[str, Callable[[Path, bytes], tuple[str, ...]]] = {
+# Every reader takes the file's path, its bytes and the ingest limits.
+READERS: dict[str, Callable[[Path, bytes, IngestSettings], tuple[str, ...]]] = {
     ".txt": read_text,
     ".md": read_text,
     ".docx": read_docx,
@@ -159,12 +160,7 @@ def read_file(path: Path, limits: IngestSettings = _DEFAULT_LIMITS) -> RawDocume
         raise IngestError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
     if not data.strip():
         raise IngestError("empty file", path=str(path))
-    if reader is read_docx:
-        pages = read_docx(path, data, limits)
-    elif reader is read_pdf:
-        pages = read_pdf(path, data, limits)
-    else:
-        pages = reader(path, data)
+    pages = reader(path, data, limits)
     return RawDocument(path=path, data=data, pages=pages)
 
 
