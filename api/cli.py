@@ -108,10 +108,10 @@ def ingest(
 ) -> None:
     """Add .txt, .md, .docx, .pdf (scanned pages are OCR'd) and .png/.jpg/.tiff scans to the
     index; unchanged files are skipped, bad ones listed with the reason."""
-    service = _service(index_dir, model)
+    settings = Settings.from_env(index_dir=index_dir, model=model)
     if pdf_password:
-        settings = service.settings
-        service = Service(replace(settings, ingest=replace(settings.ingest, pdf_passwords=(pdf_password,))))
+        settings = replace(settings, ingest=replace(settings.ingest, pdf_passwords=(pdf_password,)))
+    service = Service(settings)
     report = _run_ingest(service, paths)
     assert report is not None
     if as_json:
