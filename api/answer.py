@@ -124,7 +124,8 @@ class Answerer:
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                 if not _is_statement(text, hit.passage.section):
                     continue
-                present = {fold(t) for t in tokens(text)}
+                searched = hit.passage.search_body[start - hit.passage.start : end - hit.passage.start]
+                present = {fold(t) for t in tokens(searched)}
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
                 spans: tuple[Span, ...] = ()
                 if kind is not None:

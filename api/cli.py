@@ -25,6 +25,7 @@ from api.service import Service
 from index.errors import HoinghiError, IndexStoreError, IngestError, ModelError, NoIndexError
 from index.settings import Settings
 from index.types import Document, Hit
+from ingest.correct import check_mode
 from ingest.pipeline import IngestReport
 from ingest.read import find_files
 
@@ -104,6 +105,10 @@ def ingest(
     model: Model = None,
     pdf_password: Annotated[str | None, typer.Option(
         help="Password for encrypted PDFs [env: HOINGHI_PDF_PASSWORD]")] = None,
+    correct_ocr: Annotated[str | None, typer.Option(
+        help="Search OCR text with misread diacritics corrected: auto (scans and text showing "
+             "OCR misreadings), all (every file given here is OCR output), off "
+             "[env: HOINGHI_CORRECT_OCR; default: auto]")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Add .txt, .md, .docx, .pdf (scanned pages are OCR'd) and .png/.jpg/.tiff scans to the
@@ -111,6 +116,9 @@ def ingest(
     settings = Settings.from_env(index_dir=index_dir, model=model)
     if pdf_password:
         settings = replace(settings, ingest=replace(settings.ingest, pdf_passwords=(pdf_password,)))
+    if correct_ocr:
+        settings = replace(settings, ingest=replace(settings.ingest, correct_ocr=correct_ocr))
+    check_mode(settings.ingest.correct_ocr)
     service = Service(settings)
     report = _run_ingest(service, paths)
     assert report is not None

@@ -107,10 +107,14 @@ class Service:
         k = top_k or self.settings.answer.top_k
         question = clean_query(question)
 
-        def search(query: str) -> list[Hit]:
-            return loaded.retriever.search(query, k=k, document_ids=document_ids)
+        def search(query: str, depth: int = k) -> list[Hit]:
+            return loaded.retriever.search(query, k=depth, document_ids=document_ids)
 
-        answer = loaded.answerer.answer(question, search(question), search)
+        def corroborate(query: str) -> list[Hit]:
+            """Deeper: another document's statement of the answer may rank below the first k."""
+            return search(query, depth=k * self.settings.answer.corroborate_depth)
+
+        answer = loaded.answerer.answer(question, search(question), corroborate)
         if self.settings.generator.url:
             answer = generative_answer(answer, loaded.snapshot.documents, self.settings.generator)
         return answer

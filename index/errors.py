@@ -39,3 +39,7 @@ class IngestError(HoinghiError):
 
 class UnsupportedFormatError(IngestError):
     """A file type hoinghi cannot read (yet)."""
+
+
+class ConfigError(HoinghiError):
+    """A setting has a value hoinghi does not know."""

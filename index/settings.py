@@ -59,6 +59,11 @@ class IngestSettings:
     max_file_mb: float = 100.0  # larger files are skipped with a message naming the limit
     max_unzipped_mb: float = 200.0  # a .docx inflating past this is treated as a zip bomb
     pdf_passwords: tuple[str, ...] = ()  # tried in turn on encrypted PDFs (HOINGHI_PDF_PASSWORD)
+    # Search OCR output with its diacritic misreadings corrected: "auto" for scanned images and
+    # text whose syllables carry two tone marks at ``misread_rate`` or more, "all" for every file
+    # of the batch, "off" (HOINGHI_CORRECT_OCR, `hoinghi ingest --correct-ocr`).
+    correct_ocr: str = "auto"
+    misread_rate: float = 0.001
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class AnswerSettings:
     abstain_below_vi: float = 1.02
     abstain_below_en: float = 0.89
     corroborate_within: float = 0.3  # cite another document's sentence this close in score
+    corroborate_depth: int = 4  # look for it among top_k x this passages
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,9 @@ class Settings:
         if os.environ.get("HOINGHI_PDF_PASSWORD"):
             settings = replace(settings, ingest=replace(
                 settings.ingest, pdf_passwords=(os.environ["HOINGHI_PDF_PASSWORD"],)))
+        if os.environ.get("HOINGHI_CORRECT_OCR"):
+            settings = replace(settings, ingest=replace(
+                settings.ingest, correct_ocr=os.environ["HOINGHI_CORRECT_OCR"]))
         if os.environ.get("HOINGHI_ANN_MIN_VECTORS"):
             settings = replace(settings, dense=replace(
                 settings.dense, ann_min_vectors=int(os.environ["HOINGHI_ANN_MIN_VECTORS"])))

@@ -82,12 +82,24 @@ class Passage:
     page: int
     section: tuple[str, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()  # sentence spans, document offsets
+    # ``embed_text`` with OCR diacritic misreadings corrected (same length), when any were found.
+    search_text: str | None = None
+
+    @property
+    def written_embed_text(self) -> str:
+        """The headings above the passage (those not in its text), then its text, as written."""
+        context = [h for h in self.section if h not in self.text]
+        return " > ".join(context) + "\n" + self.text if context else self.text
 
     @property
     def embed_text(self) -> str:
-        """What the models see: the headings above the passage (those not in its text), then it."""
-        context = [h for h in self.section if h not in self.text]
-        return " > ".join(context) + "\n" + self.text if context else self.text
+        """What the models and BM25 see: the written embed text, or its corrected form."""
+        return self.search_text if self.search_text is not None else self.written_embed_text
+
+    @property
+    def search_body(self) -> str:
+        """``text`` as searched (corrected when ``search_text`` is set): same length and offsets."""
+        return self.embed_text[len(self.embed_text) - len(self.text):]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,9 +109,10 @@ class Passage:
         return cls(**{**data, "section": tuple(data.get("section") or ()),
                       "sentences": tuple(tuple(s) for s in data.get("sentences") or ())})
 
-    def sentence_texts(self) -> list[str]:
-        """The text of each sentence span (all within ``text``)."""
-        return [self.text[s - self.start : e - self.start] for s, e in self.sentences]
+    def sentence_texts(self, searched: bool = False) -> list[str]:
+        """The text of each sentence span (all within ``text``); ``searched``: as corrected."""
+        body = self.search_body if searched else self.text
+        return [body[s - self.start : e - self.start] for s, e in self.sentences]
 
 
 @dataclass(frozen=True)

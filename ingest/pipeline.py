@@ -22,6 +22,7 @@ from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
+from ingest.correct import check_mode, corrected, looks_ocr, reference_model
 from ingest.read import RawDocument, find_files, read_file
 from ingest.structure import metadata, paragraphs
 
@@ -85,7 +86,7 @@ def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
                   for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
         return cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
     return (embedder.embed_passages(texts),
-            embedder.embed_passages([s for p in passages for s in p.sentence_texts()]))
+            embedder.embed_passages([s for p in passages for s in p.sentence_texts(searched=True)]))
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
@@ -100,17 +101,18 @@ def ingest_paths(
     settings: Settings,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and directories into the store under its writer lock."""
+    """Ingest files and directories into the store under its writer lock.
+
+    Files are read and cut first, then embedded one by one: OCR output is corrected for search
+    with a model of the clean documents, which may come later in the batch.
+    """
     report = IngestReport()
     with store.writer():
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))
         known = {d.sha256 for d in snapshot.documents.values()}
-        additions: list[Entry] = []
-        removals: set[str] = set()
+        built: list[tuple[Path, Document, list[Passage]]] = []
         for path in find_files(paths):
-            if on_file:
-                on_file(path)
             try:
                 if not path.exists():
                     raise IngestError("no such file or directory", path=str(path))
@@ -118,19 +120,33 @@ def ingest_paths(
                 sha = hashlib.sha256(raw.data).hexdigest()
                 if sha in known:
                     report.unchanged.append(str(path))
+                    if on_file:
+                        on_file(path)
                     continue
                 document, passages = build_document(raw, settings, embedder.count_tokens)
+            except IngestError as exc:
+                _skip(report, path, exc)
+                if on_file:
+                    on_file(path)
+                continue
+            known.add(sha)
+            built.append((path, document, passages))
+        built = correct_ocr(built, snapshot, settings)
+        additions: list[Entry] = []
+        removals: set[str] = set()
+        for path, document, passages in built:
+            if on_file:
+                on_file(path)
+            try:
                 vectors, sentence_vectors = embed_passages_and_sentences(
                     embedder, passages, settings.model.late_sentences)
             except IngestError as exc:
-                log.warning("skipped %s", exc)
-                report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))
+                _skip(report, path, exc)
                 continue
             old = snapshot.find_source(document.source)
             if old is not None:
                 removals.add(old.id)
                 report.replaced.append(old.id)
-            known.add(sha)
             additions.append(Entry(document, passages, vectors, sentence_vectors))
             report.added.append((str(path), document.id, len(passages)))
             if not looks_like_a_record(document):
@@ -140,3 +156,28 @@ def ingest_paths(
             del snapshot, additions  # the old vectors and the pending ones are in ``updated`` now
             store.save(updated)
     return report
+
+
+def _skip(report: IngestReport, path: Path, exc: IngestError) -> None:
+    log.warning("skipped %s", exc)
+    report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))
+
+
+def correct_ocr(built: list[tuple[Path, Document, list[Passage]]], snapshot: Snapshot,
+                settings: Settings) -> list[tuple[Path, Document, list[Passage]]]:
+    """OCR documents of the batch with ``search_text`` corrected by a model of the clean ones
+    (indexed before or in this batch); unchanged when there is no OCR document or no clean text."""
+    mode = settings.ingest.correct_ocr
+    check_mode(mode)
+    if mode == "off":
+        return built
+    noisy = {d.id for _, d, _ in built if mode == "all" or looks_ocr(d, settings.ingest)}
+    if not noisy:
+        return built
+    clean = [d.text for d in snapshot.documents.values() if not looks_ocr(d, settings.ingest)]
+    clean += [d.text for _, d, _ in built if d.id not in noisy]
+    model = reference_model(clean)
+    if model is None:
+        log.warning("OCR documents indexed as read: no clean document to learn corrections from")
+        return built
+    return [(path, d, corrected(d, ps, model) if d.id in noisy else ps) for path, d, ps in built]
