@@ -35,19 +35,47 @@ class DenseIndex:
         if vectors is not None and len(vectors):
             self.add(vectors)
 
+    @staticmethod
+    def kind_for(rows: int, settings: DenseSettings) -> str:
+        """Exact below ``settings.ann_min_vectors`` rows, HNSW from there on."""
+        return "flat" if rows < settings.ann_min_vectors else "hnsw"
+
+    @classmethod
+    def empty(cls, dim: int, rows: int, settings: DenseSettings) -> DenseIndex:
+        """An empty index of the kind ``rows`` vectors call for."""
+        out = cls(dim)
+        if cls.kind_for(rows, settings) == "hnsw":
+            import faiss
+
+            out._index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            out._index.hnsw.efConstruction = settings.hnsw_ef_construction
+            out._ef_search = settings.hnsw_ef_search
+        return out
+
     @classmethod
     def build(cls, dim: int, vectors: np.ndarray, settings: DenseSettings) -> DenseIndex:
-        """Exact below ``settings.ann_min_vectors`` rows, HNSW from there on."""
-        if len(vectors) < settings.ann_min_vectors:
-            return cls(dim, vectors)
+        """An index of ``vectors``, exact or HNSW as their number calls for."""
+        out = cls.empty(dim, len(vectors), settings)
+        if len(vectors):
+            out.add(vectors)
+        return out
+
+    def reserve(self, rows: int) -> None:
+        """Allocate storage for ``rows`` vectors now, so adding up to them never reallocates
+        (a reallocation briefly holds the old and the new storage: up to three times the vectors).
+
+        Adding to an index moves its storage: views from ``vectors()`` taken before are invalid.
+        """
+        codes = self._storage().codes
+        current, wanted = int(codes.size()), rows * self.dim * 4
+        if wanted > current:
+            codes.resize(wanted)  # std::vector keeps the capacity when shrunk back
+            codes.resize(current)
+
+    def _storage(self) -> Any:
         import faiss
 
-        out = cls(dim)
-        out._index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        out._index.hnsw.efConstruction = settings.hnsw_ef_construction
-        out._ef_search = settings.hnsw_ef_search
-        out.add(vectors)
-        return out
+        return faiss.downcast_index(self._index.storage) if self.kind == "hnsw" else self._index
 
     def extended(self, vectors: np.ndarray) -> DenseIndex:
         """A copy with ``vectors`` appended (the original is left to its readers)."""
@@ -95,8 +123,7 @@ class DenseIndex:
             return np.zeros((0, self.dim), dtype=np.float32)
         import faiss
 
-        storage: Any = faiss.downcast_index(self._index.storage) if self.kind == "hnsw" else self._index
-        flat = faiss.rev_swig_ptr(storage.get_xb(), self.size * self.dim)
+        flat = faiss.rev_swig_ptr(self._storage().get_xb(), self.size * self.dim)
         view = np.asarray(flat, dtype=np.float32).reshape(self.size, self.dim).view(_IndexBacked)
         view.owner = self
         view.flags.writeable = False

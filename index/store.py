@@ -193,8 +193,12 @@ class IndexStore:
                         dense.vectors(), sentences.vectors(), (dense, sentences))
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
-        """The index for ``vectors``: HNSW past the switch-over (extending ``base`` when it is
-        one already and ``vectors`` only adds rows to it), else exact."""
+        """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it
+        is of the right kind; HNSW past the switch-over (extending ``base`` when it is one already
+        and ``vectors`` only adds rows to it), else exact."""
+        own = base is not None and getattr(vectors, "owner", None) is base
+        if base is not None and own and base.kind == DenseIndex.kind_for(len(vectors), self.dense):
+            return base
         if (base is not None and base.kind == "hnsw" and base.size <= len(vectors)
                 and len(vectors) >= self.dense.ann_min_vectors):
             return base.extended(vectors[base.size:])

@@ -15,6 +15,7 @@ from typing import cast
 
 import numpy as np
 
+from index.builder import SnapshotBuilder
 from index.embed import Embedder
 from index.errors import IngestError
 from index.settings import Settings
@@ -132,29 +133,27 @@ def ingest_paths(
             known.add(sha)
             built.append((path, document, passages))
         built = correct_ocr(built, snapshot, settings)
-        additions: list[Entry] = []
-        removals: set[str] = set()
+        replaced = {str(path): old.id for path, document, _ in built
+                    if (old := snapshot.find_source(document.source)) is not None}
+        # Every vector goes straight into the new snapshot's indexes, sized for the batch now.
+        builder = SnapshotBuilder(snapshot, set(replaced.values()),
+                                  sum(len(ps) for _, _, ps in built),
+                                  sum(len(p.sentences) for _, _, ps in built for p in ps), settings.dense)
+        del snapshot  # its vectors are views of indexes the builder may grow in place
         for path, document, passages in built:
             if on_file:
                 on_file(path)
-            try:
-                vectors, sentence_vectors = embed_passages_and_sentences(
-                    embedder, passages, settings.model.late_sentences)
-            except IngestError as exc:
-                _skip(report, path, exc)
-                continue
-            old = snapshot.find_source(document.source)
-            if old is not None:
-                removals.add(old.id)
-                report.replaced.append(old.id)
-            additions.append(Entry(document, passages, vectors, sentence_vectors))
+            vectors, sentence_vectors = embed_passages_and_sentences(
+                embedder, passages, settings.model.late_sentences)
+            builder.add(Entry(document, passages, vectors, sentence_vectors))
+            del vectors, sentence_vectors
+            if str(path) in replaced:
+                report.replaced.append(replaced[str(path)])
             report.added.append((str(path), document.id, len(passages)))
             if not looks_like_a_record(document):
                 report.warnings.append((str(path), NOT_A_RECORD))
-        if additions or removals:
-            updated = snapshot.replace(additions, removals)
-            del snapshot, additions  # the old vectors and the pending ones are in ``updated`` now
-            store.save(updated)
+        if builder.changed:
+            store.save(builder.snapshot())
     return report
 
 

@@ -143,10 +143,10 @@ def test_hnsw_past_the_switch_over_is_saved_recorded_extended_and_rebuilt(
     from index.dense import DenseIndex
     from index.settings import DenseSettings
 
-    extended: list[int] = []
-    original = DenseIndex.extended
-    monkeypatch.setattr(DenseIndex, "extended",
-                        lambda self, v: extended.append(len(v)) or original(self, v))
+    built: list[int] = []  # sizes of the indexes made anew (not grown in place)
+    original = DenseIndex.empty.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(DenseIndex, "empty", classmethod(
+        lambda cls, dim, rows, s: built.append(rows) or original(cls, dim, rows, s)))
 
     exact_settings = replace(settings, index_dir=tmp_path / "exact")
     _ingest([CORPUS / "hoi-nghi-lan-thu-31-khoa-xi-2024-06.txt"], exact_settings, fake_embedder)
@@ -167,17 +167,65 @@ def test_hnsw_past_the_switch_over_is_saved_recorded_extended_and_rebuilt(
     assert hnsw.dense.kind == "hnsw" and exact.dense.kind == "flat"
     for query in ["tăng trưởng kinh tế", "đầu tư công", "chuyển đổi số", "nhà ở xã hội"]:
         assert [h.passage.id for h in hnsw.search(query, 5)] == [h.passage.id for h in exact.search(query, 5)]
-    # Adding a document only appends: the saved HNSW index is extended, not rebuilt.
+    # Adding a document only appends: the saved HNSW indexes grow in place, nothing is rebuilt.
+    built.clear()
     ingest_paths([CORPUS], store, fake_embedder, ann)
     second = manifest()
-    assert second["passages"]["kind"] == "hnsw"
+    assert second["passages"]["kind"] == "hnsw" and not built
     assert second["passages"]["vectors"] == len(store.load().passages) > first["passages"]["vectors"]
-    assert extended[0] == second["passages"]["vectors"] - first["passages"]["vectors"]
-    extended.clear()
     # Removing one rebuilds; below the switch-over the index is exact again.
     remove_documents(store, {d.id for d in store.load().documents.values()
                              if "lan-thu-31" in d.source})
-    assert manifest()["passages"]["kind"] == "hnsw" and not extended
+    assert manifest()["passages"]["kind"] == "hnsw" and built
     small = replace(ann, dense=DenseSettings(ann_min_vectors=10_000))
     remove_documents(IndexStore(small.index_dir, small.dense), set())
     assert manifest()["passages"]["kind"] == "flat"
+
+
+def test_documents_added_one_ingest_at_a_time_equal_one_ingest_of_all(
+        tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    """Appending grows the saved indexes in place; a changed file is rebuilt around: both give
+    the snapshot a single ingest of the same files gives."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    first, second = sorted(CORPUS.glob("*.txt"))
+    one_by_one = replace(settings, index_dir=tmp_path / "one-by-one")
+    _ingest([first], one_by_one, fake_embedder)
+    _ingest([second], one_by_one, fake_embedder)
+    together = replace(settings, index_dir=tmp_path / "together")
+    _ingest([first, second], together, fake_embedder)
+    a, b = IndexStore(one_by_one.index_dir).load(), IndexStore(together.index_dir).load()
+    assert [p.id for p in a.passages] == [p.id for p in b.passages]
+    assert np.array_equal(a.vectors, b.vectors) and np.array_equal(a.sentence_vectors, b.sentence_vectors)
+    # A changed file: its rows are dropped, the other document's rows are kept as they were.
+    copy = tmp_path / "docs" / first.name
+    copy.parent.mkdir()
+    copy.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    changing = replace(settings, index_dir=tmp_path / "changing")
+    _ingest([copy, second], changing, fake_embedder)
+    copy.write_text(first.read_text(encoding="utf-8") + "\nHội nghị bế mạc.", encoding="utf-8")
+    report = _ingest([copy], changing, fake_embedder)
+    assert len(report.replaced) == 1
+    after = IndexStore(changing.index_dir).load()
+    kept = [i for i, p in enumerate(after.passages) if p.document_id != report.added[0][1]]
+    assert len(after.vectors) == len(after.passages) and after.passages[-1].text.endswith("bế mạc.")
+    assert np.array_equal(after.vectors[kept], fake_embedder.embed_passages(
+        [after.passages[i].embed_text for i in kept]))
+
+
+def test_reserved_storage_does_not_move_while_rows_are_added() -> None:
+    import numpy as np
+
+    from index.dense import DenseIndex
+    from index.settings import DenseSettings
+
+    rng = np.random.default_rng(0)
+    for ann_min in (10_000, 10):  # exact, then HNSW
+        index = DenseIndex.empty(8, 500, DenseSettings(ann_min_vectors=ann_min))
+        index.reserve(500)
+        address = int(index._storage().get_xb())
+        for _ in range(5):
+            index.add(rng.standard_normal((100, 8)).astype(np.float32))
+        assert index.size == 500 and int(index._storage().get_xb()) == address
