@@ -19,7 +19,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ class Snapshot:
                         np.vstack(sentence_blocks).astype(np.float32), base)
 
 
-def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+def _jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -173,10 +173,10 @@ class IndexStore:
                 remedy=f"use --model {model!r} or ingest into another --index-dir",
             )
         try:
-            docs = [Document.from_dict(json.loads(line)) for line in
-                    (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
-            passages = tuple(Passage.from_dict(json.loads(line)) for line in
-                             (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines())
+            with (folder / "documents.jsonl").open(encoding="utf-8") as fh:
+                docs = [Document.from_dict(json.loads(line)) for line in fh]
+            with (folder / "passages.jsonl").open(encoding="utf-8") as fh:  # line by line
+                passages = tuple(Passage.from_dict(json.loads(line)) for line in fh)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexStoreError(f"{folder}: documents or passages unreadable",
                                   remedy="re-ingest into a fresh --index-dir") from exc
@@ -211,8 +211,8 @@ class IndexStore:
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{content_id(time.time_ns(), os.getpid(), length=8)}"
         tmp = snapshots / f".{name}.tmp"
         tmp.mkdir()
-        _jsonl(tmp / "documents.jsonl", [d.to_dict() for d in snapshot.documents.values()])
-        _jsonl(tmp / "passages.jsonl", [p.to_dict() for p in snapshot.passages])
+        _jsonl(tmp / "documents.jsonl", (d.to_dict() for d in snapshot.documents.values()))
+        _jsonl(tmp / "passages.jsonl", (p.to_dict() for p in snapshot.passages))
         bases = snapshot.indexes or (None, None)
         dense = self._dense(snapshot.dim, snapshot.vectors, bases[0])
         sentences = self._dense(snapshot.dim, snapshot.sentence_vectors, bases[1])
