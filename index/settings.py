@@ -59,9 +59,9 @@ class IngestSettings:
     max_file_mb: float = 100.0  # larger files are skipped with a message naming the limit
     max_unzipped_mb: float = 200.0  # a .docx inflating past this is treated as a zip bomb
     pdf_passwords: tuple[str, ...] = ()  # tried in turn on encrypted PDFs (HOINGHI_PDF_PASSWORD)
-    # Search OCR output with its diacritic misreadings corrected: "auto" for scanned images and
-    # text whose syllables carry two tone marks at ``misread_rate`` or more, "all" for every file
-    # of the batch, "off" (HOINGHI_CORRECT_OCR, `hoinghi ingest --correct-ocr`).
+    # Search OCR output with its diacritic misreadings corrected: "auto" for documents with pages
+    # read by OCR and text whose syllables carry two tone marks at ``misread_rate`` or more,
+    # "all" for every file of the batch, "off" (HOINGHI_CORRECT_OCR, `--correct-ocr`).
     correct_ocr: str = "auto"
     misread_rate: float = 0.001
 

@@ -44,6 +44,7 @@ class Document:
     text: str
     pages: tuple[PageSpan, ...]
     meta: DocumentMeta = field(default_factory=DocumentMeta)
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR (scans), 1-based
 
     def page_at(self, offset: int) -> int:
         """The page holding character ``offset`` of the cleaned text."""
@@ -67,6 +68,7 @@ class Document:
             text=data["text"],
             pages=tuple(PageSpan(**p) for p in data["pages"]),
             meta=DocumentMeta(**meta),
+            ocr_pages=tuple(data.get("ocr_pages") or ()),
         )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 
 from index.diacritics import DiacriticModel, misread_rate
 from index.errors import ConfigError
@@ -21,16 +20,15 @@ from index.types import Document, Passage
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
 
 CORRECTION_MODES = ("auto", "all", "off")
 
 
 def looks_ocr(document: Document, settings: IngestSettings) -> bool:
-    """A scanned image, or text with OCR's misread marks at ``settings.misread_rate`` or more."""
-    return (Path(document.source).suffix.lower() in IMAGE_SUFFIXES
-            or misread_rate(document.text) >= settings.misread_rate)
+    """Read by OCR here (a scan), or text with OCR's misread marks at ``settings.misread_rate``
+    or more (OCR output exported as text)."""
+    return bool(document.ocr_pages) or misread_rate(document.text) >= settings.misread_rate
 
 
 def check_mode(mode: str) -> None:

@@ -59,7 +59,7 @@ def build_document(raw: RawDocument, settings: Settings,
         raise IngestError("no text found after cleaning", path=str(raw.path))
     document = Document(
         id=sha[:16], name=raw.path.stem, source=str(raw.path.resolve()), sha256=sha,
-        text=cleaned.text, pages=cleaned.pages, meta=metadata(cleaned),
+        text=cleaned.text, pages=cleaned.pages, meta=metadata(cleaned), ocr_pages=raw.ocr_pages,
     )
     passages = chunk(document, paragraphs(cleaned), settings.chunk, count_tokens)
     if not passages:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from index.errors import IngestError, UnsupportedFormatError
 from index.settings import IngestSettings
@@ -28,6 +29,14 @@ class RawDocument:
     path: Path
     data: bytes
     pages: tuple[str, ...]
+    ocr_pages: tuple[int, ...] = ()  # 1-based numbers of the pages read by OCR
+
+
+class Pages(NamedTuple):
+    """What a reader returns: text per page, and which pages (1-based) OCR read."""
+
+    texts: tuple[str, ...]
+    ocr: tuple[int, ...] = ()
 
 
 _VI_WORD = re.compile(f"^[a-z{VI_MARKED_LETTERS}]+$")
@@ -64,12 +73,12 @@ def _decode(path: Path, data: bytes) -> str:
                       remedy="save the file as UTF-8 (Windows-1258 is also read)")
 
 
-def read_text(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
+def read_text(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> Pages:
     """Plain text and Markdown; form feeds separate pages (no limits beyond the file size)."""
-    return tuple(_decode(path, data).split("\f"))
+    return Pages(tuple(_decode(path, data).split("\f")))
 
 
-def read_docx(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
+def read_docx(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> Pages:
     """Word documents: paragraphs and table cells in order, as one page."""
     import io
     import zipfile
@@ -91,10 +100,10 @@ def read_docx(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS)
     for table in document.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
-    return ("\n".join(lines),)
+    return Pages(("\n".join(lines),))
 
 
-def read_pdf(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> tuple[str, ...]:
+def read_pdf(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> Pages:
     """PDFs, one string per page: the text layer where there is one, OCR for pages without."""
     import io
 
@@ -118,27 +127,33 @@ def read_pdf(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) 
     scanned = [i + 1 for i, text in enumerate(pages)
                if sum(ch.isalpha() for ch in text) < _MIN_TEXT_CHARS]
     if not scanned:
-        return pages
+        return Pages(pages)
     log.info("%s: %d of %d pages have no text layer: OCR", path.name, len(scanned), len(pages))
     read = ocr.ocr_pdf_pages(path, data, scanned)
     pages = tuple(read.get(i + 1, text) for i, text in enumerate(pages))
     if not any(p.strip() for p in pages):
         raise IngestError("no text found: no text layer, and OCR read nothing", path=str(path),
                           remedy="check that the scan holds text; rescan at 300 dpi or better")
-    return pages
+    return Pages(pages, tuple(scanned))
+
+
+def read_image(path: Path, data: bytes, limits: IngestSettings = _DEFAULT_LIMITS) -> Pages:
+    """Scans as PNG, JPEG or (multi-page) TIFF: every page read by OCR."""
+    texts = ocr.read_image(path, data, limits)
+    return Pages(texts, tuple(range(1, len(texts) + 1)))
 
 
 # Every reader takes the file's path, its bytes and the ingest limits.
-READERS: dict[str, Callable[[Path, bytes, IngestSettings], tuple[str, ...]]] = {
+READERS: dict[str, Callable[[Path, bytes, IngestSettings], Pages]] = {
     ".txt": read_text,
     ".md": read_text,
     ".docx": read_docx,
     ".pdf": read_pdf,
-    ".png": ocr.read_image,
-    ".jpg": ocr.read_image,
-    ".jpeg": ocr.read_image,
-    ".tif": ocr.read_image,
-    ".tiff": ocr.read_image,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }
 
 
@@ -161,7 +176,7 @@ def read_file(path: Path, limits: IngestSettings = _DEFAULT_LIMITS) -> RawDocume
     if not data.strip():
         raise IngestError("empty file", path=str(path))
     pages = reader(path, data, limits)
-    return RawDocument(path=path, data=data, pages=pages)
+    return RawDocument(path=path, data=data, pages=pages.texts, ocr_pages=pages.ocr)
 
 
 def find_files(paths: list[Path]) -> list[Path]:

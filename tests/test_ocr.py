@@ -110,6 +110,7 @@ def test_image_only_pdf_is_read_and_its_question_answered_from_the_right_page(
     service = Service(replace(Settings(), index_dir=tmp_path / "index"), real_embedder)
     report = service.ingest([scan])
     assert len(report.added) == 1, report.skipped
+    assert raw.ocr_pages == (1, 2) and service.documents()[0].ocr_pages == (1, 2)
     answer = service.ask("Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?")
     assert answer.found and answer.short_answer == "6,46%"
     assert answer.citations[0].document.page_at(answer.citations[0].start) == 2
@@ -137,8 +138,9 @@ def test_mixed_pdf_ocrs_only_the_pages_without_text(tmp_path: Path, monkeypatch:
         return original(data, numbers, dpi)
 
     monkeypatch.setattr(ocr, "pdf_page_images", spy)
-    cleaned = clean_pages(read_file(mixed).pages)
-    assert seen == [2]
+    raw = read_file(mixed)
+    cleaned = clean_pages(raw.pages)
+    assert seen == [2] and raw.ocr_pages == (2,)
     assert "6,46%" in cleaned.text[cleaned.pages[1].start:cleaned.pages[1].end]
     assert "Thành phố Hồ Chí Minh" in cleaned.text[cleaned.pages[0].start:cleaned.pages[0].end]
 

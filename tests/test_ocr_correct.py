@@ -42,6 +42,18 @@ def test_the_ocr_communique_shows_ocr_misreadings_and_the_clean_one_does_not() -
     assert misread_rate("Hộỉ nghị") == 0.5
 
 
+def test_scanned_pages_count_as_ocr_output_even_without_misreadings() -> None:
+    from index.types import Document
+    from ingest.correct import looks_ocr
+
+    text = CLEAN_DOC.read_text(encoding="utf-8")
+    settings = Settings().ingest
+    typed = Document(id="a", name="a", source="a.pdf", sha256="0", text=text, pages=())
+    scanned = replace(typed, ocr_pages=(1, 2))
+    assert not looks_ocr(typed, settings) and looks_ocr(scanned, settings)
+    assert Document.from_dict(scanned.to_dict()) == scanned
+
+
 def _ingest(tmp_path: Path, mode: str) -> Service:
     settings = replace(Settings(), index_dir=tmp_path / mode)
     settings = replace(settings, ingest=replace(settings.ingest, correct_ocr=mode))
