@@ -98,6 +98,8 @@ class DocumentSummary(BaseModel):
     dates: list[str]
     kind: str | None
     passages: int
+    ocr_pages: list[int] = Field(default_factory=list,
+                                 description="pages read by OCR; searched with misread diacritics corrected")
 
 
 class PassageOut(BaseModel):
@@ -158,7 +160,8 @@ def document_summary(document: Document, passages: int) -> DocumentSummary:
     m = document.meta
     return DocumentSummary(id=document.id, name=document.name, title=m.title,
                            source=file_name(document.source), conference_number=m.conference_number,
-                           term=m.term, dates=list(m.dates), kind=m.kind, passages=passages)
+                           term=m.term, dates=list(m.dates), kind=m.kind, passages=passages,
+                           ocr_pages=list(document.ocr_pages))
 
 
 def passage_out(p: Passage) -> PassageOut:
