@@ -91,18 +91,26 @@ class DiacriticModel:
         if not spans:
             return text
         options = [self._options(word, change_cost) for _, _, word in spans]
-        # Viterbi over the candidate forms of each syllable; a line break starts afresh.
-        best: dict[str, tuple[float, list[str]]] = {
-            w: (cost + self._logp(None, w), [w]) for w, cost in options[0]}
+        # Viterbi over the candidate forms of each syllable (back-pointers, so linear in the
+        # length of the text); a line break starts afresh.
+        best: dict[str, float] = {w: cost + self._logp(None, w) for w, cost in options[0]}
+        back: list[dict[str, str]] = []
         for i, candidates in enumerate(options[1:], start=1):
             joined = "\n" not in text[spans[i - 1][1]:spans[i][0]]
-            step: dict[str, tuple[float, list[str]]] = {}
+            step: dict[str, float] = {}
+            pointers: dict[str, str] = {}
             for w, cost in candidates:
-                score, path = max(((s + self._logp(p if joined else None, w), path)
-                                   for p, (s, path) in best.items()), key=lambda x: x[0])
-                step[w] = (score + cost, [*path, w])
+                prev, score = max(((p, s + self._logp(p if joined else None, w))
+                                   for p, s in best.items()), key=lambda x: x[1])
+                step[w], pointers[w] = score + cost, prev
             best = step
-        chosen = max(best.values(), key=lambda x: x[0])[1]
+            back.append(pointers)
+        form = max(best.items(), key=lambda x: x[1])[0]
+        chosen = [form]
+        for pointers in reversed(back):
+            form = pointers[form]
+            chosen.append(form)
+        chosen.reverse()
         out, cursor = [], 0
         for (start, end, word), form in zip(spans, chosen, strict=True):
             out.append(text[cursor:start])
