@@ -68,12 +68,12 @@ def _progress() -> Progress:
 
 def _run_ingest(service: Service, paths: list[Path] | None) -> IngestReport | None:
     """Ingest ``paths`` (or the bundled corpus when the index is new and no paths are given)."""
-    total = len(find_files(paths)) if paths else None
+    total = 2 * len(find_files(paths)) if paths else None  # each file is read, then embedded
     with _progress() as progress:
-        task = progress.add_task("ingesting", total=total, file="")
+        task = progress.add_task("read, embed", total=total, file="")
 
-        def on_file(path: Path) -> None:
-            progress.update(task, advance=1, file=path.name)
+        def on_file(path: Path, stage: str) -> None:
+            progress.update(task, advance=1, file=f"{stage} {path.name}")
 
         if paths is None:
             if service.store.exists():

@@ -57,12 +57,12 @@ class Service:
                 self._embedder = load_embedder(self.settings.model)
             return self._embedder
 
-    def ingest(self, paths: list[Path], on_file: Callable[[Path], None] | None = None) -> IngestReport:
+    def ingest(self, paths: list[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestReport:
         report = ingest_paths(paths, self.store, self.embedder, self.settings, on_file)
         self._loaded = None
         return report
 
-    def ensure_index(self, on_file: Callable[[Path], None] | None = None) -> IngestReport | None:
+    def ensure_index(self, on_file: Callable[[Path, str], None] | None = None) -> IngestReport | None:
         """Index the bundled communiqués when no index exists yet (the first run)."""
         if self.store.exists():
             return None

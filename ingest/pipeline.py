@@ -100,12 +100,13 @@ def ingest_paths(
     store: IndexStore,
     embedder: Embedder,
     settings: Settings,
-    on_file: Callable[[Path], None] | None = None,
+    on_file: Callable[[Path, str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the store under its writer lock.
 
     Files are read and cut first, then embedded one by one: OCR output is corrected for search
-    with a model of the clean documents, which may come later in the batch.
+    with a model of the clean documents, which may come later in the batch. ``on_file(path,
+    stage)`` is called twice per file: "reading", then "embedding", "unchanged" or "skipped".
     """
     report = IngestReport()
     with store.writer():
@@ -114,6 +115,8 @@ def ingest_paths(
         known = {d.sha256 for d in snapshot.documents.values()}
         built: list[tuple[Path, Document, list[Passage]]] = []
         for path in find_files(paths):
+            if on_file:
+                on_file(path, "reading")
             try:
                 if not path.exists():
                     raise IngestError("no such file or directory", path=str(path))
@@ -122,13 +125,13 @@ def ingest_paths(
                 if sha in known:
                     report.unchanged.append(str(path))
                     if on_file:
-                        on_file(path)
+                        on_file(path, "unchanged")
                     continue
                 document, passages = build_document(raw, settings, embedder.count_tokens)
             except IngestError as exc:
                 _skip(report, path, exc)
                 if on_file:
-                    on_file(path)
+                    on_file(path, "skipped")
                 continue
             known.add(sha)
             built.append((path, document, passages))
@@ -142,7 +145,7 @@ def ingest_paths(
         del snapshot  # its vectors are views of indexes the builder may grow in place
         for path, document, passages in built:
             if on_file:
-                on_file(path)
+                on_file(path, "embedding")
             vectors, sentence_vectors = embed_passages_and_sentences(
                 embedder, passages, settings.model.late_sentences)
             builder.add(Entry(document, passages, vectors, sentence_vectors))

@@ -229,3 +229,16 @@ def test_reserved_storage_does_not_move_while_rows_are_added() -> None:
         for _ in range(5):
             index.add(rng.standard_normal((100, 8)).astype(np.float32))
         assert index.size == 500 and int(index._storage().get_xb()) == address
+
+
+def test_progress_is_reported_for_reading_then_embedding(
+        tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    first, second = sorted(CORPUS.glob("*.txt"))
+    _ingest([first], settings, fake_embedder)
+    seen: list[tuple[str, str]] = []
+    ingest_paths([first, second, bad], IndexStore(settings.index_dir), fake_embedder, settings,
+                 on_file=lambda path, stage: seen.append((path.name, stage)))
+    assert seen == [(first.name, "reading"), (first.name, "unchanged"), (second.name, "reading"),
+                    (bad.name, "reading"), (bad.name, "skipped"), (second.name, "embedding")]
