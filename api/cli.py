@@ -223,21 +223,25 @@ def docs(index_dir: IndexDir = None, model: Model = None, as_json: AsJson = Fals
     service = _service(index_dir, model)
     _run_ingest(service, None)
     counts: dict[str, int] = {}
+    corrected: dict[str, int] = {}  # passages searched with OCR misreadings corrected
     for p in service.snapshot.passages:
         counts[p.document_id] = counts.get(p.document_id, 0) + 1
+        corrected[p.document_id] = corrected.get(p.document_id, 0) + (p.search_text is not None)
     rows: list[dict[str, Any]] = [
         {"id": d.id, "name": d.name, "title": d.meta.title, "conference": d.meta.conference_number,
          "term": d.meta.term, "dates": list(d.meta.dates), "passages": counts.get(d.id, 0),
+         "ocr_pages": list(d.ocr_pages), "ocr_corrected_passages": corrected.get(d.id, 0),
          "source": d.source}
         for d in service.documents()
     ]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "title", "conf.", "dates", "passages")
+    table = Table("id", "title", "conf.", "dates", "passages", "OCR-corrected")
     for r in rows:
         table.add_row(str(r["id"]), str(r["title"])[:70], str(r["conference"] or ""),
-                      ", ".join(r["dates"][:2]), str(r["passages"]))
+                      ", ".join(r["dates"][:2]), str(r["passages"]),
+                      str(r["ocr_corrected_passages"] or ""))
     out.print(table)
 
 

@@ -31,6 +31,8 @@ def test_first_search_indexes_bundled_corpus_then_docs_rm_and_errors(
 
     docs = json.loads(_run("docs", "--json", env_dir=index_dir, cache=model_cache).stdout)
     assert sorted(d["conference"] for d in docs) == [24, 31]
+    corrected = {d["conference"]: d["ocr_corrected_passages"] for d in docs}
+    assert corrected[24] > 0 and corrected[31] == 0  # the OCR'd communiqué is searched corrected
 
     extra = tmp_path / "note.txt"
     extra.write_text("Hội nghị lần thứ 5 bàn về ngân sách năm 2025.", encoding="utf-8")
