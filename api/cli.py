@@ -40,12 +40,12 @@ err = Console(stderr=True)
 
 IndexDir = Annotated[
     Path | None,
-    typer.Option("--index-dir", help="Index directory [env: HOINGHI_INDEX_DIR; default: per-user data dir]"),
+    typer.Option("--index-dir", help="Index directory (env: HOINGHI_INDEX_DIR; default: per-user data dir)"),
 ]
 Model = Annotated[
     str | None,
     typer.Option("--model", help="Embedding model: a sentence-transformers name or path "
-                 "[env: HOINGHI_MODEL; default: the bundled multilingual-e5-small]"),
+                 "(env: HOINGHI_MODEL; default: the bundled multilingual-e5-small)"),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
@@ -104,11 +104,11 @@ def ingest(
     index_dir: IndexDir = None,
     model: Model = None,
     pdf_password: Annotated[str | None, typer.Option(
-        help="Password for encrypted PDFs [env: HOINGHI_PDF_PASSWORD]")] = None,
+        help="Password for encrypted PDFs (env: HOINGHI_PDF_PASSWORD)")] = None,
     correct_ocr: Annotated[str | None, typer.Option(
         help="Search OCR text with misread diacritics corrected: auto (scans and text showing "
              "OCR misreadings), all (every file given here is OCR output), off "
-             "[env: HOINGHI_CORRECT_OCR; default: auto]")] = None,
+             "(env: HOINGHI_CORRECT_OCR; default: auto)")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Add .txt, .md, .docx, .pdf (scanned pages are OCR'd) and .png/.jpg/.tiff scans to the

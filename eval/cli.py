@@ -48,11 +48,11 @@ def _print(result: EvalResult) -> None:
 
 def command(
     qa: Annotated[Path | None, typer.Argument(
-        help="QA set, JSON lines like eval/data/dev_qa.jsonl [default: the bundled dev set]")] = None,
+        help="QA set, JSON lines like eval/data/dev_qa.jsonl (default: the bundled dev set)")] = None,
     xquad: Annotated[bool, typer.Option("--xquad", help="Run the XQuAD vi/en benchmark instead.")] = False,
     limit: Annotated[int | None, typer.Option(help="XQuAD: first N questions per language.")] = None,
     corpus: Annotated[Path | None, typer.Option(
-        help="Index these documents into a throwaway index first [default: the bundled corpus]")] = None,
+        help="Index these documents into a throwaway index first (default: the bundled corpus)")] = None,
     index_dir: Annotated[Path | None, typer.Option(
         "--index-dir", help="Evaluate an existing index instead of a throwaway one.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Embedding model name or path.")] = None,
