@@ -13,11 +13,12 @@ from pathlib import Path
 
 from api.answer import Answer, Answerer
 from api.generate import generative_answer
+from index.builder import remove_documents
 from index.embed import Embedder, load_embedder
 from index.errors import NoIndexError
 from index.hybrid import HybridRetriever
 from index.settings import Settings
-from index.store import IndexStore, Snapshot, remove_documents
+from index.store import IndexStore, Snapshot
 from index.text import clean_query
 from index.types import Document, Hit
 from ingest.pipeline import IngestReport, ingest_paths

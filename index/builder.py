@@ -17,7 +17,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.errors import UnknownDocumentError
 from index.settings import DenseSettings
-from index.store import Entry, Snapshot
+from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -31,14 +31,13 @@ def _grown(index: DenseIndex | None, old: np.ndarray, keep: np.ndarray, final_ro
     rows of ``old``; either way with storage reserved for ``final_rows``."""
     wanted = DenseIndex.kind_for(final_rows, settings)
     if index is not None and bool(keep.all()) and index.kind == wanted and index.size == len(old):
-        out = index
-    else:
-        out = DenseIndex.empty(old.shape[1], final_rows, settings)
-        out.reserve(final_rows)
-        rows = np.flatnonzero(keep)
-        for start in range(0, len(rows), _COPY_ROWS):
-            out.add(old[rows[start:start + _COPY_ROWS]])
+        index.reserve(final_rows)
+        return index
+    out = DenseIndex.empty(old.shape[1], final_rows, settings)
     out.reserve(final_rows)
+    rows = np.flatnonzero(keep)
+    for start in range(0, len(rows), _COPY_ROWS):
+        out.add(old[rows[start:start + _COPY_ROWS]])
     return out
 
 
@@ -74,3 +73,12 @@ class SnapshotBuilder:
         """The new snapshot; its vectors are read-only views of the indexes it carries."""
         return Snapshot(self.model, self.dim, self.chunking, dict(self.documents), tuple(self.passages),
                         self.dense.vectors(), self.sentences.vectors(), (self.dense, self.sentences))
+
+
+def remove_documents(store: IndexStore, ids: set[str]) -> Snapshot:
+    """Remove documents by id under the writer lock; an unknown id changes nothing."""
+    with store.writer():
+        builder = SnapshotBuilder(store.load(), ids, 0, 0, store.dense)
+        snapshot = builder.snapshot()
+        store.save(snapshot)
+    return snapshot

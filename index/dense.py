@@ -77,17 +77,6 @@ class DenseIndex:
 
         return faiss.downcast_index(self._index.storage) if self.kind == "hnsw" else self._index
 
-    def extended(self, vectors: np.ndarray) -> DenseIndex:
-        """A copy with ``vectors`` appended (the original is left to its readers)."""
-        import faiss
-
-        out = DenseIndex(self.dim)
-        out._index = faiss.clone_index(self._index)
-        out._ef_search = self._ef_search
-        if len(vectors):
-            out.add(vectors)
-        return out
-
     def with_ef_search(self, ef_search: int) -> DenseIndex:
         """The same HNSW index searched with another efSearch (no copy); exact stays exact."""
         out = DenseIndex(self.dim)

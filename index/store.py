@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from index.dense import DenseIndex
-from index.errors import IndexStoreError, ModelError, NoIndexError, UnknownDocumentError
+from index.errors import IndexStoreError, ModelError, NoIndexError
 from index.settings import DenseSettings
 from index.types import Document, Passage, content_id
 
@@ -93,28 +93,6 @@ class Snapshot:
 
     def find_source(self, source: str) -> Document | None:
         return next((d for d in self.documents.values() if d.source == source), None)
-
-    def replace(self, add: list[Entry], remove: set[str]) -> Snapshot:
-        """A new snapshot without the ``remove`` documents and with the ``add`` ones."""
-        for doc_id in remove:
-            if doc_id not in self.documents:
-                raise UnknownDocumentError(f"no document with id {doc_id!r}", remedy="see `hoinghi docs`")
-        dropped = remove | {e.document.id for e in add}
-        keep = np.array([p.document_id not in dropped for p in self.passages], dtype=bool)
-        documents = {k: v for k, v in self.documents.items() if k not in dropped}
-        passages = [p for p, kept in zip(self.passages, keep, strict=True) if kept]
-        blocks = [self.vectors[keep]]
-        sentence_blocks = [self.sentence_vectors[keep[self.sentence_owner()]]]
-        for entry in add:
-            documents[entry.document.id] = entry.document
-            passages.extend(entry.passages)
-            blocks.append(entry.vectors)
-            sentence_blocks.append(entry.sentence_vectors)
-        # Nothing dropped: the new rows only append, so a saved HNSW index can be extended.
-        base = self.indexes if bool(keep.all()) else None
-        return Snapshot(self.model, self.dim, self.chunking, documents, tuple(passages),
-                        np.vstack(blocks).astype(np.float32),
-                        np.vstack(sentence_blocks).astype(np.float32), base)
 
 
 def _jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -194,14 +172,10 @@ class IndexStore:
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
         """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it
-        is of the right kind; HNSW past the switch-over (extending ``base`` when it is one already
-        and ``vectors`` only adds rows to it), else exact."""
+        is of the right kind (snapshots from ``index.builder``), else a new one, exact or HNSW."""
         own = base is not None and getattr(vectors, "owner", None) is base
         if base is not None and own and base.kind == DenseIndex.kind_for(len(vectors), self.dense):
             return base
-        if (base is not None and base.kind == "hnsw" and base.size <= len(vectors)
-                and len(vectors) >= self.dense.ann_min_vectors):
-            return base.extended(vectors[base.size:])
         return DenseIndex.build(dim, vectors, self.dense)
 
     def save(self, snapshot: Snapshot) -> Path:
@@ -259,11 +233,3 @@ class IndexStore:
                 yield
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def remove_documents(store: IndexStore, ids: set[str]) -> Snapshot:
-    """Remove documents by id under the writer lock; unknown ids change nothing."""
-    with store.writer():
-        snapshot = store.load().replace([], ids)
-        store.save(snapshot)
-    return snapshot

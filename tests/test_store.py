@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from index.builder import remove_documents
 from index.errors import IndexStoreError, ModelError, NoIndexError, UnknownDocumentError
 from index.hybrid import HybridRetriever
 from index.settings import Settings
-from index.store import IndexStore, remove_documents
+from index.store import IndexStore
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS, FakeEmbedder
 
