@@ -124,8 +124,7 @@ class Answerer:
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                 if not _is_statement(text, hit.passage.section):
                     continue
-                searched = hit.passage.search_body[start - hit.passage.start : end - hit.passage.start]
-                present = {fold(t) for t in tokens(searched)}
+                present = {fold(t) for t in tokens(text)}
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
                 spans: tuple[Span, ...] = ()
                 if kind is not None:

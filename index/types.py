@@ -101,7 +101,8 @@ class Passage:
     @property
     def search_body(self) -> str:
         """``text`` as searched (corrected when ``search_text`` is set): same length and offsets."""
-        return self.embed_text[len(self.embed_text) - len(self.text):]
+        searched = self.embed_text
+        return searched[len(searched) - len(self.text):]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -111,9 +112,9 @@ class Passage:
         return cls(**{**data, "section": tuple(data.get("section") or ()),
                       "sentences": tuple(tuple(s) for s in data.get("sentences") or ())})
 
-    def sentence_texts(self, searched: bool = False) -> list[str]:
-        """The text of each sentence span (all within ``text``); ``searched``: as corrected."""
-        body = self.search_body if searched else self.text
+    def sentence_texts(self) -> list[str]:
+        """Each sentence span as searched (``search_body``: corrected when OCR misread it)."""
+        body = self.search_body
         return [body[s - self.start : e - self.start] for s, e in self.sentences]
 
 

@@ -87,7 +87,7 @@ def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
                   for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
         return cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
     return (embedder.embed_passages(texts),
-            embedder.embed_passages([s for p in passages for s in p.sentence_texts(searched=True)]))
+            embedder.embed_passages([s for p in passages for s in p.sentence_texts()]))
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
