@@ -25,7 +25,6 @@ from api.service import Service
 from index.errors import HoinghiError, IndexStoreError, IngestError, ModelError, NoIndexError
 from index.settings import Settings
 from index.types import Document, Hit
-from ingest.correct import check_mode
 from ingest.pipeline import IngestReport
 from ingest.read import find_files
 
@@ -118,7 +117,6 @@ def ingest(
         settings = replace(settings, ingest=replace(settings.ingest, pdf_passwords=(pdf_password,)))
     if correct_ocr:
         settings = replace(settings, ingest=replace(settings.ingest, correct_ocr=correct_ocr))
-    check_mode(settings.ingest.correct_ocr)
     service = Service(settings)
     report = _run_ingest(service, paths)
     assert report is not None

@@ -6,7 +6,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.errors import ConfigError
+
 BUNDLED_MODEL = "bundled:multilingual-e5-small"
+CORRECTION_MODES = ("auto", "all", "off")  # IngestSettings.correct_ocr
 
 
 def _data_home() -> Path:
@@ -64,6 +67,11 @@ class IngestSettings:
     # "all" for every file of the batch, "off" (HOINGHI_CORRECT_OCR, `--correct-ocr`).
     correct_ocr: str = "auto"
     misread_rate: float = 0.001
+
+    def __post_init__(self) -> None:
+        if self.correct_ocr not in CORRECTION_MODES:
+            raise ConfigError(f"unknown OCR correction mode {self.correct_ocr!r}",
+                              remedy="use one of " + ", ".join(CORRECTION_MODES))
 
 
 @dataclass(frozen=True)

@@ -14,27 +14,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from index.diacritics import DiacriticModel, misread_rate
-from index.errors import ConfigError
 from index.settings import IngestSettings
 from index.types import Document, Passage
 
 log = logging.getLogger(__name__)
 
 
-
-CORRECTION_MODES = ("auto", "all", "off")
-
-
 def looks_ocr(document: Document, settings: IngestSettings) -> bool:
     """Read by OCR here (a scan), or text with OCR's misread marks at ``settings.misread_rate``
     or more (OCR output exported as text)."""
     return bool(document.ocr_pages) or misread_rate(document.text) >= settings.misread_rate
-
-
-def check_mode(mode: str) -> None:
-    if mode not in CORRECTION_MODES:
-        raise ConfigError(f"unknown OCR correction mode {mode!r}",
-                          remedy="use one of " + ", ".join(CORRECTION_MODES))
 
 
 def reference_model(texts: Iterable[str]) -> DiacriticModel | None:

@@ -23,7 +23,7 @@ from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
-from ingest.correct import check_mode, corrected, looks_ocr, reference_model
+from ingest.correct import corrected, looks_ocr, reference_model
 from ingest.read import RawDocument, find_files, read_file
 from ingest.structure import metadata, paragraphs
 
@@ -170,7 +170,6 @@ def correct_ocr(built: list[tuple[Path, Document, list[Passage]]], snapshot: Sna
     """OCR documents of the batch with ``search_text`` corrected by a model of the clean ones
     (indexed before or in this batch); unchanged when there is no OCR document or no clean text."""
     mode = settings.ingest.correct_ocr
-    check_mode(mode)
     if mode == "off":
         return built
     noisy = {d.id for _, d, _ in built if mode == "all" or looks_ocr(d, settings.ingest)}
