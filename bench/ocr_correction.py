@@ -31,10 +31,9 @@ from typing import Any
 
 from api.service import BUNDLED_CORPUS, Service
 from eval.harness import evaluate
-from eval.metrics import ir_metrics
 from eval.qa import load_qa
 from eval.report import emit_json
-from eval.xquad import XQuADItem, parallel
+from eval.xquad import XQuADItem, build_index, parallel, run_items
 from index.diacritics import DiacriticModel, misread_rate
 from index.embed import Embedder, load_embedder
 from index.settings import Settings
@@ -106,25 +105,6 @@ def intrinsic(contexts: dict[str, str], noisy: dict[str, str], costs: list[float
     return rows
 
 
-def _write(folder: Path, texts: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for cid, text in texts.items():
-        (folder / f"{cid}.txt").write_text(text, encoding="utf-8")
-    return folder
-
-
-def _search_metrics(service: Service, items: list[XQuADItem]) -> dict[str, float]:
-    names = {d.id: d.name for d in service.documents()}
-    run: dict[str, dict[str, float]] = {}
-    for item in items:
-        scores: dict[str, float] = {}
-        for hit in service.search(item.question, k=20):
-            scores.setdefault(names[hit.passage.document_id], hit.score)
-        run[item.id] = scores
-    metrics = ir_metrics({item.id: {item.context_id: 1} for item in items}, run)
-    return {"R@1": metrics["hit_rate@1"], "R@5": metrics["hit_rate@5"], "MRR@10": metrics["mrr@10"]}
-
-
 def xquad_retrieval(settings: Settings, embedder: Embedder, contexts: dict[str, str],
                     noisy: dict[str, str], questions: dict[str, list[XQuADItem]]) -> dict[str, Any]:
     clean_ids, noisy_ids, _ = split(contexts)
@@ -133,16 +113,16 @@ def xquad_retrieval(settings: Settings, embedder: Embedder, contexts: dict[str, 
                            "questions": {lang: sum(q.context_id in wanted for q in items)
                                          for lang, items in questions.items()}}
     with tempfile.TemporaryDirectory(prefix="hoinghi-ocr-bench-") as tmp:
-        clean_dir = _write(Path(tmp) / "clean", {i: contexts[i] for i in clean_ids})
-        noisy_dir = _write(Path(tmp) / "noisy", {i: noisy[i] for i in noisy_ids})
         for mode in ("off", "all"):
             run_settings = replace(settings, index_dir=Path(tmp) / mode,
                                    ingest=replace(settings.ingest, correct_ocr=mode))
             service = Service(run_settings, embedder)
-            service.ingest([clean_dir])
-            service.ingest([noisy_dir])
-            out[mode] = {lang: _search_metrics(service, [q for q in items if q.context_id in wanted])
-                         for lang, items in questions.items()}
+            build_index(service, {i: contexts[i] for i in clean_ids}, Path(tmp) / f"{mode}-clean")
+            build_index(service, {i: noisy[i] for i in noisy_ids}, Path(tmp) / f"{mode}-noisy")
+            out[mode] = {}
+            for lang, items in questions.items():
+                found = run_items(service, [q for q in items if q.context_id in wanted], answers=False)
+                out[mode][lang] = {key: found[key] for key in ("R@1", "R@5", "MRR@10")}
             logging.info("XQuAD with correction %s: %s", mode, out[mode])
     return out
 
