@@ -10,8 +10,6 @@ copied them into FAISS) and not the index's.
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
 from index.dense import DenseIndex
@@ -19,8 +17,6 @@ from index.errors import UnknownDocumentError
 from index.settings import DenseSettings
 from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
-
-log = logging.getLogger(__name__)
 
 _COPY_ROWS = 65_536  # kept rows are copied into a new index this many at a time
 
