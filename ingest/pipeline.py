@@ -86,8 +86,13 @@ def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
         spans = [[(s - p.start + len(t) - len(p.text), e - p.start + len(t) - len(p.text))
                   for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
         return cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
-    return (embedder.embed_passages(texts),
-            embedder.embed_passages([s for p in passages for s in p.sentence_texts()]))
+    # One run over the distinct texts: a passage of one sentence and no section prefix is its
+    # sentence, and a repeated sentence is embedded once (XQuAD: 54 of 1,210 sentences).
+    sentences = [s for p in passages for s in p.sentence_texts()]
+    distinct = list(dict.fromkeys([*texts, *sentences]))
+    vectors = embedder.embed_passages(distinct)
+    row = {text: i for i, text in enumerate(distinct)}
+    return vectors[[row[t] for t in texts]], vectors[[row[s] for s in sentences]]
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:

@@ -2,6 +2,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.builder import remove_documents
@@ -243,3 +244,32 @@ def test_progress_is_reported_for_reading_then_embedding(
                  on_file=lambda path, stage: seen.append((path.name, stage)))
     assert seen == [(first.name, "reading"), (first.name, "unchanged"), (second.name, "reading"),
                     (bad.name, "reading"), (bad.name, "skipped"), (second.name, "embedding")]
+
+
+def test_identical_texts_are_embedded_once(tmp_path: Path, settings: Settings) -> None:
+    """A one-sentence passage without a section prefix is its own sentence; a repeated sentence
+    is embedded once; each still gets its vector, in place."""
+    from index.store import IndexStore as Store
+
+    class Counting(FakeEmbedder):
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+            self.seen.extend(texts)
+            return super().embed_passages(texts)
+
+    doc = tmp_path / "ghi-chu.txt"
+    doc.write_text("Hội nghị lần thứ 31 bế mạc vào ngày 5 tháng 7 năm 2024 tại thành phố.\n\n"
+                   "Đại biểu thống nhất cao. Đại biểu thống nhất cao.\n", encoding="utf-8")
+    embedder = Counting()
+    report = ingest_paths([doc], Store(settings.index_dir), embedder, settings)
+    assert len(report.added) == 1
+    assert len(embedder.seen) == len(set(embedder.seen))
+    snapshot = Store(settings.index_dir).load()
+    sentences = [s for p in snapshot.passages for s in p.sentence_texts()]
+    assert len(sentences) > len(set(sentences))  # the repeat is still indexed as a sentence
+    plain = FakeEmbedder()
+    assert np.allclose(snapshot.sentence_vectors, plain.embed_passages(sentences))
+    assert np.allclose(snapshot.vectors,
+                       plain.embed_passages([p.embed_text for p in snapshot.passages]))
