@@ -14,7 +14,7 @@ from pathlib import Path
 from api.answer import Answer, Answerer
 from api.generate import generative_answer
 from index.builder import remove_documents
-from index.embed import Embedder, load_embedder
+from index.embed import Embedder, QueryCache, load_embedder
 from index.errors import NoIndexError
 from index.hybrid import HybridRetriever
 from index.settings import Settings
@@ -56,6 +56,8 @@ class Service:
         with self._lock:
             if self._embedder is None:
                 self._embedder = load_embedder(self.settings.model)
+            if self.settings.retrieval.query_cache > 0 and not isinstance(self._embedder, QueryCache):
+                self._embedder = QueryCache(self._embedder, self.settings.retrieval.query_cache)
             return self._embedder
 
     def ingest(self, paths: list[Path], on_file: Callable[[Path, str], None] | None = None) -> IngestReport:

@@ -4,7 +4,9 @@ Run: ``python bench/api_latency.py [--repeat 5] [--json bench/results/api_latenc
 
 Builds (or reuses, with --index-dir) an index of the bundled corpus, warms the model and index,
 then times each dev question ``--repeat`` times through FastAPI's TestClient (in process) and
-through a uvicorn server on loopback (over HTTP). Reports p50/p95 in milliseconds.
+through a uvicorn server on loopback (over HTTP). Reports p50/p95 in milliseconds, twice: with
+the question-vector cache off (every question embedded: questions the service has not seen) and on
+(the warm-up pass has embedded them all: questions asked again).
 """
 
 from __future__ import annotations
@@ -89,10 +91,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
-        service = Service(replace(Settings.from_env(), index_dir=args.index_dir or Path(tmp) / "index"))
-        service.ensure_index()
-        results = run(service, args.repeat)
+        settings = replace(Settings.from_env(), index_dir=args.index_dir or Path(tmp) / "index")
+        Service(settings).ensure_index()
+        for name, size in (("new_questions", 0), ("repeated_questions", settings.retrieval.query_cache)):
+            chosen = replace(settings, retrieval=replace(settings.retrieval, query_cache=size))
+            results[name] = run(Service(chosen), args.repeat)
     print(emit_json(results, args.json))  # noqa: T201 - the command's output
     return 0
 

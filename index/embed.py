@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -64,6 +66,48 @@ class SentenceTransformerEmbedder:
         """Tokens the model sees for a passage, prompt and special tokens included."""
         ids = self._model.tokenizer(self._settings.passage_prompt + text, verbose=False)["input_ids"]
         return len(ids)
+
+
+class QueryCache:
+    """``inner`` with the vectors of the last ``size`` distinct questions kept: a question asked
+    again (the web page's search after its answer, a user re-asking, ``/ask``'s own retries) is
+    not embedded again. Passages pass straight through; thread-safe."""
+
+    def __init__(self, inner: Embedder, size: int) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for text in known:
+                self._vectors.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = self.inner.embed_queries(missing)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    vector = vector.copy()
+                    vector.flags.writeable = False
+                    known[text] = self._vectors[text] = vector
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def __getattr__(self, attribute: str) -> object:  # e.g. max_tokens, embed_passages_and_spans
+        return getattr(self.inner, attribute)
 
 
 def load_embedder(settings: ModelSettings) -> Embedder:

@@ -95,6 +95,7 @@ class RetrievalSettings:
     lexical_weight_vi: float = 0.6
     lexical_weight_en: float = 0.15
     restore_diacritics: bool = True  # Vietnamese questions typed without marks get them back
+    query_cache: int = 1024  # vectors of the last N distinct questions kept (0: none)
 
 
 @dataclass(frozen=True)
