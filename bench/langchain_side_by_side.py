@@ -144,7 +144,7 @@ def main() -> int:
     from index.embed import load_embedder
 
     embedder = load_embedder(settings.model)
-    torch_embedder = load_embedder(replace(settings.model, backend="torch", precision="fp32"))
+    torch_embedder = load_embedder(replace(settings.model, backend="torch"))
     out: dict[str, Any] = {"model": settings.model.name}
     with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
         root = Path(tmp)

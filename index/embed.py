@@ -115,11 +115,6 @@ def load_embedder(settings: ModelSettings) -> Embedder:
     runs on ONNX Runtime unless ``settings.backend`` is "torch"."""
     if settings.backend not in ("onnx", "torch"):
         raise ModelError(f"unknown model backend {settings.backend!r}", remedy='use "onnx" or "torch"')
-    if settings.precision not in ("fp32", "int8"):
-        raise ModelError(f"unknown model precision {settings.precision!r}", remedy='use "fp32" or "int8"')
-    if settings.precision != "fp32" and (settings.name != BUNDLED_MODEL or settings.backend != "onnx"):
-        raise ModelError(f"precision {settings.precision!r} needs the bundled model on ONNX Runtime",
-                         remedy="unset HOINGHI_MODEL_PRECISION or HOINGHI_MODEL / HOINGHI_MODEL_BACKEND")
     if settings.name == BUNDLED_MODEL:
         from index.e5_convert import ensure_converted
 
@@ -128,8 +123,7 @@ def load_embedder(settings: ModelSettings) -> Embedder:
             from index.onnx_embed import OnnxEmbedder
 
             log.info("loaded embedding model %s (ONNX Runtime)", settings.name)
-            name = settings.name if settings.precision == "fp32" else f"{settings.name}+{settings.precision}"
-            return OnnxEmbedder(Path(location), name, settings)
+            return OnnxEmbedder(Path(location), settings.name, settings)
     else:
         location = settings.name
     from sentence_transformers import SentenceTransformer

@@ -30,32 +30,16 @@ log = logging.getLogger(__name__)
 _OPSET = 17
 # Exported with eager attention: the same vectors as the default (sdpa) attention, whose mask
 # handling added Where/IsNaN nodes worth ~6% of the run.
-ONNX_FILES = {"fp32": "onnx/encoder.onnx", "int8": "onnx/encoder-int8.onnx"}
-PRECISIONS = tuple(ONNX_FILES)
+ONNX_FILE = "onnx/encoder.onnx"
 
 
-def ensure_onnx(model_dir: Path, precision: str = "fp32") -> Path:
-    """Export ``model_dir``'s transformer to ONNX once (atomic) and return it; ``int8``: its
-    MatMul weights quantised per output channel, activations per call (ORT dynamic quantisation)."""
-    target = model_dir / ONNX_FILES[precision]
+def ensure_onnx(model_dir: Path) -> Path:
+    """Export ``model_dir``'s transformer to ONNX once (atomic) and return it."""
+    target = model_dir / ONNX_FILE
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    if precision == "int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        log.info("quantising %s to int8 (one time)", model_dir.name)
-        source = ensure_onnx(model_dir)
-        quiet = _Quiet()  # its advice to pre-process the model goes to the root logger
-        logging.getLogger().addFilter(quiet)
-        try:
-            quantize_dynamic(source, tmp, weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul"], nodes_to_exclude=_ffn_down(source))
-        finally:
-            logging.getLogger().removeFilter(quiet)
-        os.replace(tmp, target)
-        return target
     import torch
     from transformers import AutoModel
 
@@ -85,22 +69,6 @@ def ensure_onnx(model_dir: Path, precision: str = "fp32") -> Path:
     return target
 
 
-class _Quiet(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "pre-processing before quantization" not in record.getMessage()
-
-
-def _ffn_down(model: Path) -> list[str]:
-    """The feed-forward down-projections, kept in fp32: their input (after GELU) has outliers that
-    one int8 scale per call cannot hold (bundled corpus, cosine with fp32 vectors: mean 0.9962 with
-    them quantised, 0.9989 without; README "Speed")."""
-    import onnx
-
-    graph = onnx.load(str(model), load_external_data=False).graph
-    return [n.name for n in graph.node
-            if n.op_type == "MatMul" and "/output/dense/" in n.name and "/attention/" not in n.name]
-
-
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
@@ -125,7 +93,7 @@ class OnnxEmbedder:
         # Idle ORT threads would spin and take the cores FAISS's OpenMP threads need right after
         # (exact search of 60k vectors: 12 ms per call with spinning, 4.6 ms without; README "Speed").
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(ensure_onnx(model_dir, settings.precision)), options,
+        self._session = ort.InferenceSession(str(ensure_onnx(model_dir)), options,
                                              providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._pad_id = self._tokenizer.token_to_id("<pad>") or 0

@@ -29,9 +29,6 @@ class ModelSettings:
     # any other model, through sentence-transformers.
     backend: str = "onnx"
     onnx_batch_size: int = 4  # texts are sorted by length first; larger batches pad more
-    # "int8": the ONNX model's weights quantised per channel (faster ingest and queries; an index
-    # records the precision that built it). README "Speed".
-    precision: str = "fp32"
     late_sentences: bool = False  # sentence vectors pooled from the passage's token states
     query_prompt: str = "query: "  # prompts for non-bundled e5-style models
     passage_prompt: str = "passage: "
@@ -159,8 +156,6 @@ class Settings:
         if os.environ.get("HOINGHI_LATE_SENTENCES"):
             model_settings = replace(model_settings,
                                      late_sentences=os.environ["HOINGHI_LATE_SENTENCES"] == "1")
-        if os.environ.get("HOINGHI_MODEL_PRECISION"):
-            model_settings = replace(model_settings, precision=os.environ["HOINGHI_MODEL_PRECISION"])
         if os.environ.get("HOINGHI_MODEL_BACKEND"):
             model_settings = replace(model_settings, backend=os.environ["HOINGHI_MODEL_BACKEND"])
         generator = settings.generator

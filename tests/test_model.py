@@ -89,33 +89,3 @@ def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:
     own_rank = (similarity > similarity.diagonal()[:, None]).sum(axis=1)
     assert own_rank.max() <= 5
 
-
-def test_int8_precision_stays_close_to_fp32(real_embedder, model_cache) -> None:  # type: ignore[no-untyped-def]
-    """The opt-in int8 model: its own name (an index built with it refuses the fp32 model and
-    back), and vectors near the fp32 ones (README "Speed": retrieval figures with it)."""
-    from dataclasses import replace
-
-    from index.embed import load_embedder
-    from index.settings import BUNDLED_MODEL, Settings
-
-    int8 = load_embedder(replace(Settings().model, cache_dir=model_cache, precision="int8"))
-    assert int8.name == f"{BUNDLED_MODEL}+int8" != real_embedder.name
-    texts = _corpus_paragraphs()[:40]
-    cosine = (int8.embed_passages(texts) * real_embedder.embed_passages(texts)).sum(axis=1)
-    assert cosine.mean() >= 0.998 and cosine.min() >= 0.995, f"{cosine.mean():.5f} {cosine.min():.5f}"
-    questions = ["Mục tiêu tăng trưởng năm 2024?", "Who chaired the conference?"]
-    query_cosine = (int8.embed_queries(questions) * real_embedder.embed_queries(questions)).sum(axis=1)
-    assert (query_cosine >= 0.995).all()
-
-
-@pytest.mark.parametrize("change", [{"precision": "fp16"}, {"precision": "int8", "backend": "torch"},
-                                    {"precision": "int8", "name": "some/other-model"}])
-def test_unsupported_precision_is_refused(change: dict[str, str]) -> None:
-    from dataclasses import replace
-
-    from index.embed import load_embedder
-    from index.errors import ModelError
-    from index.settings import Settings
-
-    with pytest.raises(ModelError, match="precision"):
-        load_embedder(replace(Settings().model, **change))  # type: ignore[arg-type]
