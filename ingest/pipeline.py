@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -28,6 +28,8 @@ from ingest.read import RawDocument, find_files, read_file
 from ingest.structure import metadata, paragraphs
 
 log = logging.getLogger(__name__)
+# A file read and cut, waiting to be embedded.
+Built = tuple[Path, Document, list[Passage]]
 
 
 @dataclass
@@ -95,6 +97,30 @@ def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
     return vectors[[row[t] for t in texts]], vectors[[row[s] for s in sentences]]
 
 
+def embed_documents(embedder: Embedder, documents: list[list[Passage]],
+                    late: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Passage and sentence vectors of each document's passages, from one run over them all."""
+    vectors, sentence_vectors = embed_passages_and_sentences(
+        embedder, [p for passages in documents for p in passages], late)
+    passage_ends = np.cumsum([len(ps) for ps in documents])[:-1]
+    sentence_ends = np.cumsum([sum(len(p.sentences) for p in ps) for ps in documents])[:-1]
+    return list(zip(np.split(vectors, passage_ends), np.split(sentence_vectors, sentence_ends), strict=True))
+
+
+def _groups(built: list[Built], texts: int) -> Iterator[list[Built]]:
+    """Consecutive documents, each run holding about ``texts`` passages and sentences."""
+    group: list[Built] = []
+    size = 0
+    for item in built:
+        group.append(item)
+        size += sum(1 + len(p.sentences) for p in item[2])
+        if size >= texts:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
     chunking = {"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens}
     return Snapshot.empty(embedder.name, embedder.dim, chunking)
@@ -109,7 +135,8 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and directories into the store under its writer lock.
 
-    Files are read and cut first, then embedded one by one: OCR output is corrected for search
+    Files are read and cut first, then embedded in runs of consecutive documents (one
+    length-sorted run pads far less than one per document). OCR output is corrected for search
     with a model of the clean documents, which may come later in the batch. ``on_file(path,
     stage)`` is called twice per file: "reading", then "embedding", "unchanged" or "skipped".
     """
@@ -118,7 +145,7 @@ def ingest_paths(
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))
         known = {d.sha256 for d in snapshot.documents.values()}
-        built: list[tuple[Path, Document, list[Passage]]] = []
+        built: list[Built] = []
         for path in find_files(paths):
             if on_file:
                 on_file(path, "reading")
@@ -148,18 +175,19 @@ def ingest_paths(
                                   sum(len(ps) for _, _, ps in built),
                                   sum(len(p.sentences) for _, _, ps in built for p in ps), settings.dense)
         del snapshot  # its vectors are views of indexes the builder may grow in place
-        for path, document, passages in built:
-            if on_file:
-                on_file(path, "embedding")
-            vectors, sentence_vectors = embed_passages_and_sentences(
-                embedder, passages, settings.model.late_sentences)
-            builder.add(Entry(document, passages, vectors, sentence_vectors))
-            del vectors, sentence_vectors
-            if str(path) in replaced:
-                report.replaced.append(replaced[str(path)])
-            report.added.append((str(path), document.id, len(passages)))
-            if not looks_like_a_record(document):
-                report.warnings.append((str(path), NOT_A_RECORD))
+        for group in _groups(built, settings.model.embed_group):
+            for path, _, _ in group:
+                if on_file:
+                    on_file(path, "embedding")
+            embedded = embed_documents(embedder, [ps for _, _, ps in group], settings.model.late_sentences)
+            for (path, document, passages), (vectors, sentence_vectors) in zip(group, embedded, strict=True):
+                builder.add(Entry(document, passages, vectors, sentence_vectors))
+                if str(path) in replaced:
+                    report.replaced.append(replaced[str(path)])
+                report.added.append((str(path), document.id, len(passages)))
+                if not looks_like_a_record(document):
+                    report.warnings.append((str(path), NOT_A_RECORD))
+            del embedded
         if builder.changed:
             store.save(builder.snapshot())
     return report
@@ -170,8 +198,8 @@ def _skip(report: IngestReport, path: Path, exc: IngestError) -> None:
     report.skipped.append((str(path), exc.message + (f" ({exc.remedy})" if exc.remedy else "")))
 
 
-def correct_ocr(built: list[tuple[Path, Document, list[Passage]]], snapshot: Snapshot,
-                settings: Settings) -> list[tuple[Path, Document, list[Passage]]]:
+def correct_ocr(built: list[Built], snapshot: Snapshot,
+                settings: Settings) -> list[Built]:
     """OCR documents of the batch with ``search_text`` corrected by a model of the clean ones
     (indexed before or in this batch); unchanged when there is no OCR document or no clean text."""
     mode = settings.ingest.correct_ocr

@@ -273,3 +273,31 @@ def test_identical_texts_are_embedded_once(tmp_path: Path, settings: Settings) -
     assert np.allclose(snapshot.sentence_vectors, plain.embed_passages(sentences))
     assert np.allclose(snapshot.vectors,
                        plain.embed_passages([p.embed_text for p in snapshot.passages]))
+
+
+def test_documents_are_embedded_in_runs(tmp_path: Path, settings: Settings) -> None:
+    """Consecutive small documents share one embedding run (less padding); each still gets
+    exactly its own vectors."""
+    from dataclasses import replace
+
+    calls: list[int] = []
+
+    class Counting(FakeEmbedder):
+        def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return super().embed_passages(texts)
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"note-{i}.txt").write_text(f"Hội nghị lần thứ {i + 20} thống nhất {i} nội dung. "
+                                              f"Đại biểu số {i} phát biểu.\n", encoding="utf-8")
+    grouped = replace(settings, model=replace(settings.model, embed_group=8))
+    report = ingest_paths([folder], IndexStore(grouped.index_dir), Counting(), grouped)
+    assert len(report.added) == 6
+    assert len(calls) < 6 and sum(calls) > 0
+    snapshot = IndexStore(grouped.index_dir).load()
+    plain = FakeEmbedder()
+    assert np.allclose(snapshot.vectors, plain.embed_passages([p.embed_text for p in snapshot.passages]))
+    sentences = [s for p in snapshot.passages for s in p.sentence_texts()]
+    assert np.allclose(snapshot.sentence_vectors, plain.embed_passages(sentences))
