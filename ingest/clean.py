@@ -70,7 +70,11 @@ def _new_paragraph(current: list[str], line: str, blank_separated: bool, wrap_wi
         return True
     if blank_separated:
         return False
-    return _ends_sentence(prev) or not _starts_lower(line)
+    if _ends_sentence(prev):
+        return True
+    # A line that runs to the page's width and stops mid-sentence was wrapped, whatever case the
+    # next line starts with (names: "Pro\nBowl", "Hồ\nChí Minh").
+    return len(prev) < 0.85 * wrap_width and not _starts_lower(line)
 
 
 def _continues(previous: str, line: str, after_page_number: bool, wrap_width: int) -> bool:

@@ -49,3 +49,18 @@ def test_line_style_document_joins_only_continuations() -> None:
             "phát biểu khai mạc Hội nghị") in paras
     assert "[bookmark" not in cleaned.text
     assert unicodedata.is_normalized("NFC", cleaned.text)
+
+
+def test_wrapped_line_joined_before_a_capitalised_name() -> None:
+    """A PDF text layer: no blank lines; a line running to the page width and stopping mid-sentence
+    continues on the next, even when that starts with a name. A short line that stops without a
+    full stop, followed by a capital, is still its own paragraph (a title)."""
+    raw = ("Kết quả hội nghị\n"
+           "Hội nghị thống nhất mục tiêu tăng trưởng của thành phố Hồ\n"
+           "Chí Minh năm 2024 đạt 7,5 - 8%, giao Ủy ban nhân dân Thành phố\n"
+           "Hồ Chí Minh tổ chức thực hiện và báo cáo kết quả với Thành ủy.\n")
+    paras = [clean_pages((raw,)).text[s:e] for s, e in clean_pages((raw,)).paragraphs]
+    assert paras == ["Kết quả hội nghị",
+                     "Hội nghị thống nhất mục tiêu tăng trưởng của thành phố Hồ Chí Minh năm 2024 đạt "
+                     "7,5 - 8%, giao Ủy ban nhân dân Thành phố Hồ Chí Minh tổ chức thực hiện và báo cáo "
+                     "kết quả với Thành ủy."]
