@@ -101,8 +101,9 @@ class Passage:
     @property
     def search_body(self) -> str:
         """``text`` as searched (corrected when ``search_text`` is set): same length and offsets."""
-        searched = self.embed_text
-        return searched[len(searched) - len(self.text):]
+        if self.search_text is None:
+            return self.text
+        return self.search_text[len(self.search_text) - len(self.text):]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

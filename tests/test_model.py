@@ -88,4 +88,3 @@ def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:
     assert (owner[similarity.argmax(axis=1)] == owner).all()
     own_rank = (similarity > similarity.diagonal()[:, None]).sum(axis=1)
     assert own_rank.max() <= 5
-
