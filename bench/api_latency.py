@@ -30,6 +30,7 @@ from api.service import Service
 from eval.metrics import percentile
 from eval.qa import load_qa
 from eval.report import emit_json
+from index.embed import load_embedder
 from index.settings import Settings
 
 DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
@@ -94,10 +95,11 @@ def main() -> int:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
         settings = replace(Settings.from_env(), index_dir=args.index_dir or Path(tmp) / "index")
-        Service(settings).ensure_index()
+        embedder = load_embedder(settings.model)  # one model for the three services
+        Service(settings, embedder).ensure_index()
         for name, size in (("new_questions", 0), ("repeated_questions", settings.retrieval.query_cache)):
             chosen = replace(settings, retrieval=replace(settings.retrieval, query_cache=size))
-            results[name] = run(Service(chosen), args.repeat)
+            results[name] = run(Service(chosen, embedder), args.repeat)
     print(emit_json(results, args.json))  # noqa: T201 - the command's output
     return 0
 
