@@ -2,8 +2,9 @@
 
 Whole paragraphs are packed while they fit the token budget; a paragraph too long for it is cut
 between sentences, and a sentence too long for it between clauses, so no passage ends mid-sentence
-unless a single sentence exceeds the budget. The section path, prefixed for embedding, counts
-against the budget.
+unless a single sentence exceeds the budget. The whole section path counts against the budget,
+although only its nearest heading is embedded with the passage: budgeting for that heading alone
+made the bundled corpus's passages longer (194 → 147) and dev R@1 fell 0.857 → 0.786.
 """
 
 from __future__ import annotations

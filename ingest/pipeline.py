@@ -122,7 +122,8 @@ def _groups(built: list[Built], texts: int) -> Iterator[list[Built]]:
 
 
 def empty_snapshot(embedder: Embedder, settings: Settings) -> Snapshot:
-    chunking = {"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens}
+    chunking = {"max_tokens": settings.chunk.max_tokens, "min_tokens": settings.chunk.min_tokens,
+                "embedded_heading": "nearest"}  # what precedes a passage's text when embedded
     return Snapshot.empty(embedder.name, embedder.dim, chunking)
 
 

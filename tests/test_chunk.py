@@ -58,3 +58,14 @@ def test_ids_are_deterministic() -> None:
     b = chunk(*_document(text), ChunkSettings(), FakeEmbedder().count_tokens)
     assert [p.id for p in a] == [p.id for p in b]
     assert a[1].section == ("2. Mục hai",) and a[1].text.startswith("2. Mục hai")
+
+
+def test_embed_text_prefixes_only_the_nearest_heading_the_text_lacks() -> None:
+    text = "I. PHẦN MỘT\n1. Kinh tế\nGRDP tăng 6,46%.\nThu ngân sách đạt 52%.\n" + "Câu thêm. " * 40
+    passages = chunk(*_document(text), ChunkSettings(max_tokens=30), FakeEmbedder().count_tokens)
+    opening, later = passages[0], passages[-1]
+    assert later.section == ("I. PHẦN MỘT", "1. Kinh tế")
+    assert later.embed_text == "1. Kinh tế\n" + later.text  # not the whole path
+    # A passage that opens with its own heading is prefixed by the heading above it, if any.
+    assert opening.text.startswith("I. PHẦN MỘT")
+    assert opening.embed_text == opening.text

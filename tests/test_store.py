@@ -65,6 +65,7 @@ def test_offsets_and_pages_survive_save_and_load(settings: Settings, fake_embedd
     manifest = json.loads((IndexStore(settings.index_dir).current_dir() / "manifest.json").read_text())
     assert manifest["model"] == {"name": "fake-hash-64", "dim": 64}
     assert manifest["chunking"]["max_tokens"] == settings.chunk.max_tokens
+    assert manifest["chunking"]["embedded_heading"] == "nearest"
     assert {d["sha256"] for d in manifest["documents"]} == {d.sha256 for d in snap.documents.values()}
 
 
