@@ -10,6 +10,7 @@ VI_MARKED_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹ
 _VI_MARKED = re.compile(f"[{VI_MARKED_LETTERS}]", re.IGNORECASE)
 # Numbers keep their decimal/thousand separators; "7,5" and "7.5" fold to one token below.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 _ENGLISH_STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before being between both but by can
     could did do does during each for from had has have how if in into is it its many more most
@@ -46,12 +47,15 @@ def strip_marks(text: str) -> str:
     return nfc(_drop_marks(text).replace("đ", "d").replace("Đ", "D"))
 
 
+def number_token(raw: str) -> str:
+    """One form per number: decimal point and comma unified to a comma, leading zeros dropped
+    ("06 tháng đầu năm" is "6 tháng", "05/7" is "5/7"; "0,5" stays)."""
+    return _LEADING_ZEROS.sub("", raw.replace(".", ","))
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased syllables and numbers (decimal point and comma unified to a comma)."""
-    out = []
-    for tok in _TOKEN.findall(nfc(text).lower()):
-        out.append(tok.replace(".", ",") if tok[0].isdigit() else tok)
-    return out
+    """Lower-cased syllables and numbers (``number_token``)."""
+    return [number_token(tok) if tok[0].isdigit() else tok for tok in _TOKEN.findall(nfc(text).lower())]
 
 
 def has_vietnamese_marks(text: str) -> bool:
@@ -80,7 +84,7 @@ def anchor_tokens(text: str) -> list[str]:
     out = []
     for raw in _TOKEN.findall(nfc(text)):
         if raw[0].isdigit():
-            out.append(raw.replace(".", ","))
+            out.append(number_token(raw))
         elif raw[0].isupper() and raw.lower() not in _ENGLISH_STOPWORDS:
             out.append(raw.lower())
     return out

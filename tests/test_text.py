@@ -18,6 +18,14 @@ def test_tokens_unify_decimal_comma_and_point() -> None:
     assert tokens("tăng 7,5 - 8%") == tokens("tăng 7.5 - 8%") == ["tăng", "7,5", "8"]
 
 
+def test_numbers_drop_leading_zeros_but_keep_their_value() -> None:
+    assert tokens("06 tháng đầu năm, ngày 05/7") == ["6", "tháng", "đầu", "năm", "ngày", "5", "7"]
+    assert tokens("0,5% 0.05 00 0 2024") == ["0,5", "0,05", "0", "0", "2024"]
+    assert anchor_tokens("In the first 06 months") == ["6"]
+    index = LexicalIndex(["Kết quả 06 tháng đầu năm 2024", "Kết quả 9 tháng đầu năm 2023"])
+    assert int(index.scores(query_terms("6 tháng đầu năm 2024")).argmax()) == 0
+
+
 def test_nfd_and_nfc_tokenize_alike() -> None:
     assert tokens(unicodedata.normalize("NFD", "Thành phố")) == tokens("Thành phố")
 
