@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.text import fold, nfc
+from index.text import VI_MARKED_LETTERS, fold, nfc
 
 
 class AnswerType(StrEnum):
@@ -52,13 +52,20 @@ _SURNAMES = frozenset(
     """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Đoàn
     Lâm Mai Trịnh Cao Lương Tạ Châu Tô Tôn Thái Hà Kiều Quách Lưu Văn Từ Đàm Đào Nông Vương""".split()
 )
-_TITLE_WORD = r"[A-ZÀ-ỸĐ][a-zà-ỹđ]+"
-_PERSON = re.compile(rf"(?<![\w])({_TITLE_WORD})((?:\s+{_TITLE_WORD}){{1,3}})")
+# Letters by case, listed: the range À-Ỹ also holds lower-case letters (ủ, đ), so "Thành ủy" read
+# as two capitalised words and hid the name after it.
+_UPPER = "A-Z" + VI_MARKED_LETTERS.upper()
+_LOWER = "a-z" + VI_MARKED_LETTERS
+_TITLE_WORD = rf"[{_UPPER}][{_LOWER}]+"
+# A surname and one to three more capitalised words; a capitalised word before it ("Ông", "Bà")
+# is not part of the name.
+_PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=True))})"
+                     rf"(?:\s+{_TITLE_WORD}){{1,3}}(?!\w)")
 _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởng|đường|cầu)\s*$", re.IGNORECASE)
 _NAMED = re.compile(
     r"[“\"]([^”\"]{3,120})[”\"]"  # a quoted name or motto
     r"|\b[A-ZĐ][A-Z0-9Đ]{2,}\b"  # an acronym: ASOCIO, GRDP
-    r"|(?:[A-ZÀ-ỸĐ][\wà-ỹđ]*)(?:\s*[-–]\s*[A-ZÀ-ỸĐ][\wà-ỹđ]*(?:\s+[a-zà-ỹđ]+)?){2,}"  # A - B - C
+    rf"|(?:[{_UPPER}]\w*)(?:\s*[-–]\s*[{_UPPER}]\w*(?:\s+[{_LOWER}]+)?){{2,}}"  # A - B - C
 )
 
 
@@ -109,7 +116,7 @@ def find_spans(sentence: str, kind: AnswerType) -> list[Span]:
     if kind is AnswerType.PERSON:
         spans = []
         for m in _PERSON.finditer(sentence):
-            if m.group(1) in _SURNAMES and not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
+            if not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
                 spans.append(Span(m.start(), m.end(), m.group(0)))
         return spans
     spans = []

@@ -49,6 +49,13 @@ def test_people_are_vietnamese_names_not_place_names() -> None:
     assert _texts(sentence, AnswerType.PERSON) == ["Nguyễn Văn Nên"]
 
 
+def test_a_name_after_a_lower_case_marked_word_is_found() -> None:
+    # "ủy" and "đánh" are lower case although their letters fall inside the range À-Ỹ.
+    sentence = "Đồng chí Bí thư Thành ủy Nguyễn Văn Nên đánh giá tình hình."
+    assert _texts(sentence, AnswerType.PERSON) == ["Nguyễn Văn Nên"]
+    assert _texts("Ông Trần Lưu Quang đến dự.", AnswerType.PERSON) == ["Trần Lưu Quang"]
+
+
 def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     sentence = "Phương châm: “Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo”; giải thưởng ASOCIO."
     texts = _texts(sentence, AnswerType.NAMED)
