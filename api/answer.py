@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from api.answer_types import AnswerType, Span, find_spans, question_type
+from api.answer_types import AnswerType, Span, find_spans, opens_with_pronoun, question_type
 from index.settings import AnswerSettings
 from index.text import anchor_tokens, detect_language, fold, nfc, tokens
 from index.types import Document, Hit
@@ -126,10 +126,7 @@ class Answerer:
                     continue
                 present = {fold(t) for t in tokens(text)}
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                spans: tuple[Span, ...] = ()
-                if kind is not None:
-                    spans = tuple(sp for sp in find_spans(text, kind)
-                                  if normalise(sp.text) not in folded_question)
+                spans = _answer_spans(text, kind, folded_question)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
@@ -150,7 +147,7 @@ class Answerer:
             support = ranked[0].score if ranked else 0.0
             return Answer(question, NOT_FOUND[language], None, False, language,
                           support=support, hits=tuple(hits))
-        best = ranked[0]
+        best = _with_antecedent(ranked[0], question)
         short = _short_answer(question, best)
         chosen = [best]
         if short is not None:
@@ -170,6 +167,32 @@ class Answerer:
         text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
         return Answer(question, text, short, True, language, citations, support=best.score,
                       hits=tuple(hits))
+
+
+def _answer_spans(text: str, kind: AnswerType | None, folded_question: str) -> tuple[Span, ...]:
+    """Spans of the kind asked for that the question does not already say."""
+    if kind is None:
+        return ()
+    return tuple(sp for sp in find_spans(text, kind) if normalise(sp.text) not in folded_question)
+
+
+def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate:
+    """A "who" answer whose sentence names nobody and opens with a pronoun ("Anh ấy cũng là thủ
+    quân lớn tuổi nhất…") keeps the passage's sentences before it, back to the one that does not
+    open with a pronoun (at most ``most`` more), where the name is."""
+    kind = question_type(question)
+    if kind is not AnswerType.PERSON or best.spans:
+        return best
+    passage = best.hit.passage
+    starts = [s for s, _ in passage.sentences if s <= best.start]
+    start = best.start
+    while len(starts) > 1 and most > 0 and opens_with_pronoun(passage.text[start - passage.start:]):
+        starts.pop()
+        start, most = starts[-1], most - 1
+    if start == best.start:
+        return best
+    text = passage.text[start - passage.start : best.end - passage.start]
+    return replace(best, start=start, text=text, spans=_answer_spans(text, kind, normalise(question)))
 
 
 def _short_answer(question: str, best: Candidate) -> str | None:

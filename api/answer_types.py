@@ -69,6 +69,18 @@ _NAMED = re.compile(
 )
 
 
+# A sentence whose subject is a pronoun names its person in an earlier sentence: "Anh ấy cũng
+# là…", "Ông cho biết…", "Đồng chí nhấn mạnh…" (but "Đồng chí Nguyễn Văn Nên…" names him).
+_PRONOUN_SUBJECT = re.compile(
+    rf"^(?:(?:Anh|Ông|Bà|Cô|Chị|Cậu) (?:ấy|ta)|Họ|Nó|He|She|They|His|Her|Their)(?!\w)"
+    rf"|^(?:Ông|Bà|Đồng chí) (?=[{_LOWER}])"
+)
+
+
+def opens_with_pronoun(sentence: str) -> bool:
+    return _PRONOUN_SUBJECT.match(sentence) is not None
+
+
 @dataclass(frozen=True)
 class Span:
     start: int

@@ -62,3 +62,22 @@ def test_below_the_threshold_it_abstains_without_citations(tmp_path: Path) -> No
 
 def test_normalise_folds_case_marks_decimals_dashes_and_spaces() -> None:
     assert normalise("Mục tiêu 7.5 – 8%") == normalise("muc  tieu 7,5-8%")
+
+
+def test_a_who_answer_opening_with_a_pronoun_keeps_the_sentence_that_names_the_person() -> None:
+    from api.answer import Candidate, _with_antecedent
+    from index.types import Hit, Passage
+
+    text = "Hội nghị khai mạc sáng nay. Nguyễn Văn Bình được bầu làm Chủ tịch. Ông cũng là Bí thư."
+    starts = [0, text.index("Nguyễn"), text.index("Ông")]
+    spans = tuple(zip(starts, [*(s - 1 for s in starts[1:]), len(text)], strict=True))
+    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
+                      sentences=spans)
+    best = Candidate(Hit(passage, 1.0), spans[2][0], spans[2][1], text[spans[2][0]:], 1.0, ())
+    kept = _with_antecedent(best, "Ai là Bí thư?")
+    assert kept.text == "Nguyễn Văn Bình được bầu làm Chủ tịch. Ông cũng là Bí thư."
+    assert (kept.start, kept.end) == (spans[1][0], spans[2][1]) and text[kept.start:kept.end] == kept.text
+    assert [s.text for s in kept.spans] == ["Nguyễn Văn Bình"]
+    assert _with_antecedent(best, "Bí thư làm gì?") is best  # not a "who" question
+    named = replace(best, start=spans[1][0], end=spans[1][1], text=text[spans[1][0]:spans[1][1]])
+    assert _with_antecedent(named, "Ai là Chủ tịch?") is named  # does not open with a pronoun

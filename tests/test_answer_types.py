@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.answer_types import AnswerType, find_spans, question_type
+from api.answer_types import AnswerType, find_spans, opens_with_pronoun, question_type
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -61,3 +61,16 @@ def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     texts = _texts(sentence, AnswerType.NAMED)
     assert "Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo" in texts
     assert "ASOCIO" in texts
+
+
+@pytest.mark.parametrize(("sentence", "pronoun"), [
+    ("Anh ấy cũng là thủ quân lớn tuổi nhất.", True),
+    ("Đồng chí nhấn mạnh nhiệm vụ trọng tâm.", True),
+    ("Ông cho biết thành phố sẽ tiếp tục.", True),
+    ("She was elected in 2020.", True),
+    ("Đồng chí Nguyễn Văn Nên nhấn mạnh nhiệm vụ.", False),
+    ("Ông Trần Lưu Quang cho biết.", False),
+    ("Họp báo diễn ra sáng nay.", False),
+])
+def test_sentences_opening_with_a_pronoun(sentence: str, pronoun: bool) -> None:
+    assert opens_with_pronoun(sentence) is pronoun
