@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -93,6 +94,13 @@ def _print_report(report: IngestReport) -> None:
         out.print(f"[red]skipped[/red]   {source}: {reason}")
     for source, warning in report.warnings:
         out.print(f"[yellow]warning[/yellow]   {source}: {warning}")
+    if report.passed_over:
+        kinds = Counter(Path(p).suffix.lower() or "(no extension)" for p in report.passed_over)
+        listed = ", ".join(f"{kind} ({n})" for kind, n in sorted(kinds.items()))
+        hint = "; convert .doc to .docx (soffice --headless --convert-to docx)" if ".doc" in kinds else ""
+        n = len(report.passed_over)
+        out.print(f"[dim]passed over[/dim] {n} file{'s' * (n != 1)} of types hoinghi does not "
+                  f"read: {listed}{hint} (--json lists them)")
     out.print(f"{len(report.added)} added, {len(report.unchanged)} unchanged, "
               f"{len(report.skipped)} skipped")
 

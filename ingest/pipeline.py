@@ -24,7 +24,7 @@ from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
 from ingest.correct import corrected, looks_ocr, reference_model
-from ingest.read import RawDocument, find_files, read_file
+from ingest.read import RawDocument, find_files, passed_over, read_file
 from ingest.structure import metadata, paragraphs
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)  # sources already indexed as they are
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, note): indexed anyway
+    passed_over: list[str] = field(default_factory=list)  # files of directories no reader takes
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -49,6 +50,7 @@ class IngestReport:
             "unchanged": self.unchanged,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
             "warnings": [{"source": s, "warning": w} for s, w in self.warnings],
+            "passed_over": self.passed_over,
         }
 
 
@@ -141,7 +143,7 @@ def ingest_paths(
     with a model of the clean documents, which may come later in the batch. ``on_file(path,
     stage)`` is called twice per file: "reading", then "embedding", "unchanged" or "skipped".
     """
-    report = IngestReport()
+    report = IngestReport(passed_over=[str(p) for p in passed_over(paths)])
     with store.writer():
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))

@@ -41,6 +41,12 @@ def test_first_search_indexes_bundled_corpus_then_docs_rm_and_errors(
     report = json.loads(ingest.stdout)
     assert len(report["added"]) == 1 and report["skipped"][0]["source"].endswith("missing.pdf")
 
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "old.doc").write_bytes(b"Word 97-2003")
+    passed = _run("ingest", str(folder), env_dir=index_dir, cache=model_cache)
+    assert "passed over 1 file of types" in passed.stdout and "--convert-to docx" in passed.stdout
+
     removed = _run("rm", report["added"][0]["id"], env_dir=index_dir, cache=model_cache)
     assert removed.returncode == 0
     assert len(json.loads(_run("docs", "--json", env_dir=index_dir, cache=model_cache).stdout)) == 2

@@ -55,6 +55,10 @@ def batch(tmp_path: Path) -> Path:
     (folder / "tcvn3.txt").write_bytes(tcvn3.encode("latin-1"))
     (folder / "big.txt").write_text(GOOD * 2000, encoding="utf-8")
     _zip_bomb(folder / "bomb.docx", inflated_mb=5)
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 Word 97-2003")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "sheet.xlsx").write_bytes(b"PK not read")
+    (folder / ".hidden.doc").write_bytes(b"editor lock file")
     return folder
 
 
@@ -74,6 +78,8 @@ def test_bad_files_are_skipped_by_name_and_the_batch_goes_on(batch: Path, tmp_pa
     assert "VNI or TCVN3" in reasons["tcvn3.txt"]
     assert "limit is 0.1 MB" in reasons["big.txt"]
     assert "zip bomb" in reasons["bomb.docx"]
+    # Files no reader takes are named, not read; hidden files are neither.
+    assert [Path(p).name for p in report.passed_over] == ["old.doc", "sheet.xlsx"]
 
     texts = {Path(d.source).name: d.text for d in service.documents()}
     assert "Hội nghị thống nhất mục tiêu tăng trưởng" in texts["cp1258.txt"]  # converted
