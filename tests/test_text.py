@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from index.lexical import LexicalIndex, query_terms
+from index.lexical import LexicalIndex, document_terms, query_terms
 from index.text import anchor_tokens, detect_language, fold, tokens
 
 
@@ -51,3 +51,10 @@ def test_ocr_diacritic_errors_and_unaccented_queries_match_folded() -> None:
         assert int(scores.argmax()) == expected and scores.max() > 0
     bound = index.upper_bound(query_terms("thành phố"))
     assert 0 < index.scores(query_terms("thành phố")).max() <= bound + 1e-6
+
+
+def test_document_terms_are_the_same_with_a_shared_fold_memo() -> None:
+    texts = ["Thành phố phấn đấu năm 2024", "thành phố Hồ Chí Minh", "Đảng bộ thành phố"]
+    memo: dict[str, str] = {}
+    assert [document_terms(t, memo) for t in texts] == [document_terms(t) for t in texts]
+    assert memo["thành"] == "~thanh" and memo["đảng"] == "~dang"
