@@ -54,7 +54,7 @@ class HybridRetriever:
         # The saved indexes (exact or HNSW, as the manifest says) when the snapshot was loaded.
         self.dense, self.sentence_dense = snapshot.indexes or (
             DenseIndex(snapshot.dim, snapshot.vectors), DenseIndex(snapshot.dim, snapshot.sentence_vectors))
-        self.lexical = LexicalIndex([p.embed_text for p in self.passages])
+        self.lexical = snapshot.lexical or LexicalIndex([p.embed_text for p in self.passages])
         self.diacritics = DiacriticModel(p.search_body for p in self.passages)
 
     def prepare(self, query: str) -> str:

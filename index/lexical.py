@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -56,6 +58,30 @@ class LexicalIndex:
                 if hi > lo:
                     self._term_max[term] = float(data[lo:hi].max())
                     self._df[term] = hi - lo
+
+    def save(self, folder: Path) -> None:
+        """Write the index to a new directory ``folder`` (bm25s arrays and the term statistics)."""
+        folder.mkdir()
+        if self.size:
+            self._bm25.save(str(folder), show_progress=False)
+        (folder / "terms.json").write_text(json.dumps(
+            {"passages": self.size, "term_max": self._term_max, "df": self._df}, ensure_ascii=False),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """An index written by ``save``, its score arrays memory-mapped (100k passages: 0.x s
+        instead of rebuilding it from the texts in 13 s)."""
+        import bm25s
+
+        terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        index = cls([])
+        index.size = int(terms["passages"])
+        index._term_max = {t: float(v) for t, v in terms["term_max"].items()}
+        index._df = {t: int(v) for t, v in terms["df"].items()}
+        if index.size:
+            index._bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        return index
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency of a term; unseen terms get the largest value."""

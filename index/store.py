@@ -3,7 +3,8 @@
 Layout::
 
     INDEX_DIR/CURRENT                 name of the live snapshot (replaced with os.replace)
-    INDEX_DIR/snapshots/<name>/       manifest.json, documents.jsonl, passages.jsonl, dense.faiss
+    INDEX_DIR/snapshots/<name>/       manifest.json, documents.jsonl, passages.jsonl, dense.faiss,
+                                      sentences.faiss, bm25/ (absent in older snapshots: rebuilt)
     INDEX_DIR/.lock                   held by the one writer
 
 A writer builds a complete new snapshot aside, then swaps CURRENT. A crash at any point leaves
@@ -28,6 +29,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.errors import IndexStoreError, ModelError, NoIndexError
+from index.lexical import LexicalIndex
 from index.settings import DenseSettings
 from index.types import Document, Passage, content_id
 
@@ -64,6 +66,8 @@ class Snapshot:
     sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
     # The FAISS indexes (passages, sentences) as loaded, or those this snapshot only appends to.
     indexes: tuple[DenseIndex, DenseIndex] | None = field(default=None, compare=False, repr=False)
+    # The BM25 index over the passages' embed texts, as saved with the snapshot.
+    lexical: LexicalIndex | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls, model: str, dim: int, chunking: dict[str, Any]) -> Snapshot:
@@ -93,6 +97,18 @@ class Snapshot:
 
     def find_source(self, source: str) -> Document | None:
         return next((d for d in self.documents.values() if d.source == source), None)
+
+
+def _load_lexical(folder: Path, passages: int) -> LexicalIndex | None:
+    """The saved BM25 index when it is there and whole; None (rebuild it) otherwise."""
+    if not folder.is_dir():
+        return None
+    try:
+        lexical = LexicalIndex.load(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("%s unreadable (%s): BM25 is rebuilt from the passages", folder, exc)
+        return None
+    return lexical if lexical.size == passages else None
 
 
 def _jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -168,7 +184,8 @@ class IndexStore:
                 f"{sentences.size} for {n_sentences} sentences",
                 remedy="re-ingest into a fresh --index-dir")
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
-                        dense.vectors(), sentences.vectors(), (dense, sentences))
+                        dense.vectors(), sentences.vectors(), (dense, sentences),
+                        _load_lexical(folder / "bm25", len(passages)))
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
         """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it
@@ -192,14 +209,17 @@ class IndexStore:
         sentences = self._dense(snapshot.dim, snapshot.sentence_vectors, bases[1])
         dense.save(tmp / "dense.faiss")
         sentences.save(tmp / "sentences.faiss")
+        # Built here once rather than by every process that loads the snapshot.
+        LexicalIndex([p.embed_text for p in snapshot.passages]).save(tmp / "bm25")
         manifest = {**snapshot.manifest(), "dense": {
             "ann_min_vectors": self.dense.ann_min_vectors,
             "passages": dense.describe(), "sentences": sentences.describe()}}
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        for child in tmp.iterdir():
-            with child.open("rb") as fh:
-                os.fsync(fh.fileno())
+        for child in tmp.rglob("*"):
+            if child.is_file():
+                with child.open("rb") as fh:
+                    os.fsync(fh.fileno())
         final = snapshots / name
         os.replace(tmp, final)
         pointer = self.root / "CURRENT.tmp"

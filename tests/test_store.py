@@ -302,3 +302,29 @@ def test_documents_are_embedded_in_runs(tmp_path: Path, settings: Settings) -> N
     assert np.allclose(snapshot.vectors, plain.embed_passages([p.embed_text for p in snapshot.passages]))
     sentences = [s for p in snapshot.passages for s in p.sentence_texts()]
     assert np.allclose(snapshot.sentence_vectors, plain.embed_passages(sentences))
+
+
+def test_bm25_is_saved_with_the_snapshot_and_rebuilt_when_missing_or_broken(
+        settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    import shutil
+
+    from index.lexical import LexicalIndex, query_terms
+
+    _ingest([CORPUS], settings, fake_embedder)
+    store = IndexStore(settings.index_dir)
+    saved = store.load()
+    assert (store.current_dir() / "bm25" / "terms.json").is_file() and saved.lexical is not None
+    rebuilt = LexicalIndex([p.embed_text for p in saved.passages])
+    for query in ["tăng trưởng GRDP năm 2024", "thanh pho", "Đảng bộ khóa XI"]:
+        terms = query_terms(query)
+        assert np.allclose(saved.lexical.scores(terms), rebuilt.scores(terms))
+        assert saved.lexical.upper_bound(terms) == pytest.approx(rebuilt.upper_bound(terms))
+        assert saved.lexical.idf(terms[0]) == pytest.approx(rebuilt.idf(terms[0]))
+
+    (store.current_dir() / "bm25" / "terms.json").write_text("{broken", encoding="utf-8")
+    assert store.load().lexical is None  # unreadable: rebuilt from the passages
+    shutil.rmtree(store.current_dir() / "bm25")  # a snapshot from before BM25 was saved
+    older = store.load()
+    assert older.lexical is None
+    hits = HybridRetriever(older, fake_embedder, settings.retrieval).search("tăng trưởng GRDP", k=3)
+    assert hits and hits[0].lexical_score and hits[0].lexical_score > 0
