@@ -84,7 +84,7 @@ class Service:
                     raise NoIndexError(f"no index at {self.store.root}",
                                        remedy="run `hoinghi ingest PATH`, or upload files with "
                                               "POST /documents or the Documents page")
-                snapshot = self.store.load(expect_model=embedder.name)
+                snapshot = self.store.load(expect_model=embedder.name, lexical=True)
                 retriever = HybridRetriever(snapshot, embedder, self.settings.retrieval)
                 answerer = Answerer(snapshot.documents, retriever.lexical.idf, self.settings.answer)
                 self._loaded = Loaded(snapshot, retriever, answerer)

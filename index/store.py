@@ -4,7 +4,7 @@ Layout::
 
     INDEX_DIR/CURRENT                 name of the live snapshot (replaced with os.replace)
     INDEX_DIR/snapshots/<name>/       manifest.json, documents.jsonl, passages.jsonl, dense.faiss,
-                                      sentences.faiss, bm25/ (absent in older snapshots: rebuilt)
+                                      sentences.faiss, bm25/ (written by the first search load)
     INDEX_DIR/.lock                   held by the one writer
 
 A writer builds a complete new snapshot aside, then swaps CURRENT. A crash at any point leaves
@@ -66,7 +66,7 @@ class Snapshot:
     sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
     # The FAISS indexes (passages, sentences) as loaded, or those this snapshot only appends to.
     indexes: tuple[DenseIndex, DenseIndex] | None = field(default=None, compare=False, repr=False)
-    # The BM25 index over the passages' embed texts, as saved with the snapshot.
+    # The BM25 index over the passages' embed texts, when loaded with ``lexical=True``.
     lexical: LexicalIndex | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -99,16 +99,31 @@ class Snapshot:
         return next((d for d in self.documents.values() if d.source == source), None)
 
 
-def _load_lexical(folder: Path, passages: int) -> LexicalIndex | None:
-    """The saved BM25 index when it is there and whole; None (rebuild it) otherwise."""
-    if not folder.is_dir():
-        return None
+def _lexical(snapshot_dir: Path, passages: tuple[Passage, ...]) -> LexicalIndex:
+    """The snapshot's saved BM25 index when it is there and whole; else built and saved."""
+    folder = snapshot_dir / "bm25"
+    if folder.is_dir():
+        try:
+            lexical = LexicalIndex.load(folder)
+            if lexical.size == len(passages):
+                return lexical
+            log.warning("%s does not match the passages: rebuilt", folder)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("%s unreadable (%s): rebuilt", folder, exc)
+    lexical = LexicalIndex([p.embed_text for p in passages])
+    tmp = snapshot_dir / f".bm25.{os.getpid()}.{time.time_ns()}.tmp"
     try:
-        lexical = LexicalIndex.load(folder)
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("%s unreadable (%s): BM25 is rebuilt from the passages", folder, exc)
-        return None
-    return lexical if lexical.size == passages else None
+        lexical.save(tmp)
+        for child in tmp.iterdir():
+            with child.open("rb") as fh:
+                os.fsync(fh.fileno())
+        shutil.rmtree(folder, ignore_errors=True)  # a broken one
+        os.replace(tmp, folder)  # another reader may have won: then its copy stays
+    except OSError as exc:
+        log.info("BM25 index not saved beside %s (%s)", snapshot_dir, exc)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return lexical
 
 
 def _jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -144,8 +159,13 @@ class IndexStore:
             ) from exc
         return self.root / "snapshots" / name
 
-    def load(self, expect_model: str | None = None) -> Snapshot:
-        """Load the live snapshot; refuse one built by a different model than ``expect_model``."""
+    def load(self, expect_model: str | None = None, lexical: bool = False) -> Snapshot:
+        """Load the live snapshot; refuse one built by a different model than ``expect_model``.
+
+        ``lexical``: also give it its BM25 index: the saved one, memory-mapped, or, the first time
+        a snapshot is loaded to be searched, one built now and written beside it for the next
+        process (best effort: a read-only index directory only costs the rebuild). A writer loads
+        without it, so an ingest's memory peak does not include a BM25 build."""
         folder = self.current_dir()
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -185,7 +205,7 @@ class IndexStore:
                 remedy="re-ingest into a fresh --index-dir")
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
                         dense.vectors(), sentences.vectors(), (dense, sentences),
-                        _load_lexical(folder / "bm25", len(passages)))
+                        _lexical(folder, passages) if lexical else None)
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
         """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it
@@ -209,17 +229,14 @@ class IndexStore:
         sentences = self._dense(snapshot.dim, snapshot.sentence_vectors, bases[1])
         dense.save(tmp / "dense.faiss")
         sentences.save(tmp / "sentences.faiss")
-        # Built here once rather than by every process that loads the snapshot.
-        LexicalIndex([p.embed_text for p in snapshot.passages]).save(tmp / "bm25")
         manifest = {**snapshot.manifest(), "dense": {
             "ann_min_vectors": self.dense.ann_min_vectors,
             "passages": dense.describe(), "sentences": sentences.describe()}}
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        for child in tmp.rglob("*"):
-            if child.is_file():
-                with child.open("rb") as fh:
-                    os.fsync(fh.fileno())
+        for child in tmp.iterdir():
+            with child.open("rb") as fh:
+                os.fsync(fh.fileno())
         final = snapshots / name
         os.replace(tmp, final)
         pointer = self.root / "CURRENT.tmp"

@@ -304,27 +304,39 @@ def test_documents_are_embedded_in_runs(tmp_path: Path, settings: Settings) -> N
     assert np.allclose(snapshot.sentence_vectors, plain.embed_passages(sentences))
 
 
-def test_bm25_is_saved_with_the_snapshot_and_rebuilt_when_missing_or_broken(
-        settings: Settings, fake_embedder: FakeEmbedder) -> None:
+def test_bm25_is_saved_by_the_first_search_load_and_rebuilt_when_missing_or_broken(
+        settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
     from index.lexical import LexicalIndex, query_terms
 
     _ingest([CORPUS], settings, fake_embedder)
     store = IndexStore(settings.index_dir)
-    saved = store.load()
-    assert (store.current_dir() / "bm25" / "terms.json").is_file() and saved.lexical is not None
-    rebuilt = LexicalIndex([p.embed_text for p in saved.passages])
+    saved = store.current_dir() / "bm25"
+    assert store.load().lexical is None and not saved.exists()  # a writer's load builds nothing
+    first = store.load(lexical=True).lexical
+    assert first is not None and (saved / "terms.json").is_file()
+    second = store.load(lexical=True)  # memory-mapped from bm25/
+    assert second.lexical is not None
+    rebuilt = LexicalIndex([p.embed_text for p in second.passages])
     for query in ["tăng trưởng GRDP năm 2024", "thanh pho", "Đảng bộ khóa XI"]:
         terms = query_terms(query)
-        assert np.allclose(saved.lexical.scores(terms), rebuilt.scores(terms))
-        assert saved.lexical.upper_bound(terms) == pytest.approx(rebuilt.upper_bound(terms))
-        assert saved.lexical.idf(terms[0]) == pytest.approx(rebuilt.idf(terms[0]))
+        assert np.allclose(second.lexical.scores(terms), rebuilt.scores(terms))
+        assert np.allclose(first.scores(terms), rebuilt.scores(terms))
+        assert second.lexical.upper_bound(terms) == pytest.approx(rebuilt.upper_bound(terms))
+        assert second.lexical.idf(terms[0]) == pytest.approx(rebuilt.idf(terms[0]))
 
-    (store.current_dir() / "bm25" / "terms.json").write_text("{broken", encoding="utf-8")
-    assert store.load().lexical is None  # unreadable: rebuilt from the passages
-    shutil.rmtree(store.current_dir() / "bm25")  # a snapshot from before BM25 was saved
-    older = store.load()
-    assert older.lexical is None
-    hits = HybridRetriever(older, fake_embedder, settings.retrieval).search("tăng trưởng GRDP", k=3)
+    (saved / "terms.json").write_text("{broken", encoding="utf-8")
+    repaired = store.load(lexical=True).lexical  # unreadable: rebuilt and written again
+    assert repaired is not None and json.loads((saved / "terms.json").read_text())["passages"] > 0
+    shutil.rmtree(saved)
+    def refused(self: LexicalIndex, folder: Path) -> None:
+        folder.mkdir()
+        raise PermissionError(13, "read-only index directory")
+
+    monkeypatch.setattr(LexicalIndex, "save", refused)  # running as root, chmod would not stop it
+    read_only = store.load(lexical=True)  # rebuilt in memory, nothing left behind
+    assert read_only.lexical is not None and not saved.exists()
+    hits = HybridRetriever(read_only, fake_embedder, settings.retrieval).search("tăng trưởng GRDP", k=3)
     assert hits and hits[0].lexical_score and hits[0].lexical_score > 0
+    assert not [p for p in saved.parent.iterdir() if p.name.startswith(".bm25")]  # no leftovers
