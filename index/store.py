@@ -4,7 +4,8 @@ Layout::
 
     INDEX_DIR/CURRENT                 name of the live snapshot (replaced with os.replace)
     INDEX_DIR/snapshots/<name>/       manifest.json, documents.jsonl, passages.jsonl, dense.faiss,
-                                      sentences.faiss, bm25/ (written by the first search load)
+                                      sentences.faiss; bm25/, diacritics.json (written by the
+                                      first load that searches it)
     INDEX_DIR/.lock                   held by the one writer
 
 A writer builds a complete new snapshot aside, then swaps CURRENT. A crash at any point leaves
@@ -20,14 +21,15 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from index.dense import DenseIndex
+from index.diacritics import DiacriticModel
 from index.errors import IndexStoreError, ModelError, NoIndexError
 from index.lexical import LexicalIndex
 from index.settings import DenseSettings
@@ -36,6 +38,7 @@ from index.types import Document, Passage, content_id
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+T = TypeVar("T")
 _KEEP_SNAPSHOTS = 2
 
 
@@ -66,8 +69,10 @@ class Snapshot:
     sentence_vectors: np.ndarray = field(default_factory=lambda: _empty(0))
     # The FAISS indexes (passages, sentences) as loaded, or those this snapshot only appends to.
     indexes: tuple[DenseIndex, DenseIndex] | None = field(default=None, compare=False, repr=False)
-    # The BM25 index over the passages' embed texts, when loaded with ``lexical=True``.
+    # BM25 over the passages' embed texts and the diacritic model of their (corrected) text,
+    # when loaded with ``lexical=True``.
     lexical: LexicalIndex | None = field(default=None, compare=False, repr=False)
+    diacritics: DiacriticModel | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls, model: str, dim: int, chunking: dict[str, Any]) -> Snapshot:
@@ -99,31 +104,52 @@ class Snapshot:
         return next((d for d in self.documents.values() if d.source == source), None)
 
 
-def _lexical(snapshot_dir: Path, passages: tuple[Passage, ...]) -> LexicalIndex:
-    """The snapshot's saved BM25 index when it is there and whole; else built and saved."""
-    folder = snapshot_dir / "bm25"
-    if folder.is_dir():
+def _beside(path: Path, load: Callable[[Path], T], build: Callable[[], T],
+            save: Callable[[T, Path], None], whole: Callable[[T], bool]) -> T:
+    """What a snapshot's searches need besides its files (BM25, the diacritic model): loaded from
+    ``path`` when it is there and ``whole``, else built and written there for the next process
+    (best effort: a read-only index directory only costs the rebuild)."""
+    if path.exists():
         try:
-            lexical = LexicalIndex.load(folder)
-            if lexical.size == len(passages):
-                return lexical
-            log.warning("%s does not match the passages: rebuilt", folder)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("%s unreadable (%s): rebuilt", folder, exc)
-    lexical = LexicalIndex([p.embed_text for p in passages])
-    tmp = snapshot_dir / f".bm25.{os.getpid()}.{time.time_ns()}.tmp"
+            found = load(path)
+            if whole(found):
+                return found
+            log.warning("%s does not match the passages: rebuilt", path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s unreadable (%s): rebuilt", path, exc)
+    built = build()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
     try:
-        lexical.save(tmp)
-        for child in tmp.iterdir():
+        save(built, tmp)
+        for child in tmp.iterdir() if tmp.is_dir() else [tmp]:
             with child.open("rb") as fh:
                 os.fsync(fh.fileno())
-        shutil.rmtree(folder, ignore_errors=True)  # a broken one
-        os.replace(tmp, folder)  # another reader may have won: then its copy stays
+        _remove(path)  # a broken one
+        os.replace(tmp, path)  # another reader may have won the race: then its copy stays
     except OSError as exc:
-        log.info("BM25 index not saved beside %s (%s)", snapshot_dir, exc)
+        log.info("%s not written (%s)", path, exc)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return lexical
+        _remove(tmp)
+    return built
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _lexical(snapshot_dir: Path, passages: tuple[Passage, ...]) -> LexicalIndex:
+    return _beside(snapshot_dir / "bm25", LexicalIndex.load,
+                   lambda: LexicalIndex([p.embed_text for p in passages]),
+                   LexicalIndex.save, lambda lexical: lexical.size == len(passages))
+
+
+def _diacritics(snapshot_dir: Path, passages: tuple[Passage, ...]) -> DiacriticModel:
+    return _beside(snapshot_dir / "diacritics.json", DiacriticModel.load,
+                   lambda: DiacriticModel(p.search_body for p in passages),
+                   DiacriticModel.save, lambda model: True)
 
 
 def _jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -162,10 +188,10 @@ class IndexStore:
     def load(self, expect_model: str | None = None, lexical: bool = False) -> Snapshot:
         """Load the live snapshot; refuse one built by a different model than ``expect_model``.
 
-        ``lexical``: also give it its BM25 index: the saved one, memory-mapped, or, the first time
-        a snapshot is loaded to be searched, one built now and written beside it for the next
-        process (best effort: a read-only index directory only costs the rebuild). A writer loads
-        without it, so an ingest's memory peak does not include a BM25 build."""
+        ``lexical``: also give it its BM25 index and diacritic model: the saved ones (BM25
+        memory-mapped), or, the first time a snapshot is loaded to be searched, ones built now and
+        written beside it for the next process. A writer loads without them, so an ingest's
+        memory peak does not include a BM25 build."""
         folder = self.current_dir()
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -205,7 +231,8 @@ class IndexStore:
                 remedy="re-ingest into a fresh --index-dir")
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
                         dense.vectors(), sentences.vectors(), (dense, sentences),
-                        _lexical(folder, passages) if lexical else None)
+                        _lexical(folder, passages) if lexical else None,
+                        _diacritics(folder, passages) if lexical else None)
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
         """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it

@@ -314,8 +314,15 @@ def test_bm25_is_saved_by_the_first_search_load_and_rebuilt_when_missing_or_brok
     store = IndexStore(settings.index_dir)
     saved = store.current_dir() / "bm25"
     assert store.load().lexical is None and not saved.exists()  # a writer's load builds nothing
-    first = store.load(lexical=True).lexical
+    loaded = store.load(lexical=True)
+    first = loaded.lexical
     assert first is not None and (saved / "terms.json").is_file()
+    model_file = store.current_dir() / "diacritics.json"
+    assert loaded.diacritics is not None and model_file.is_file()
+    reread = store.load(lexical=True).diacritics
+    assert reread is not None and reread.unigrams == loaded.diacritics.unigrams
+    assert reread.bigrams == loaded.diacritics.bigrams
+    assert reread.restore("muc tieu tang truong") == loaded.diacritics.restore("muc tieu tang truong")
     second = store.load(lexical=True)  # memory-mapped from bm25/
     assert second.lexical is not None
     rebuilt = LexicalIndex([p.embed_text for p in second.passages])
@@ -339,4 +346,4 @@ def test_bm25_is_saved_by_the_first_search_load_and_rebuilt_when_missing_or_brok
     assert read_only.lexical is not None and not saved.exists()
     hits = HybridRetriever(read_only, fake_embedder, settings.retrieval).search("tăng trưởng GRDP", k=3)
     assert hits and hits[0].lexical_score and hits[0].lexical_score > 0
-    assert not [p for p in saved.parent.iterdir() if p.name.startswith(".bm25")]  # no leftovers
+    assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]  # no leftovers
