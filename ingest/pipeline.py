@@ -24,7 +24,7 @@ from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
 from ingest.correct import corrected, looks_ocr, reference_model
-from ingest.read import RawDocument, find_files, passed_over, read_file
+from ingest.read import RawDocument, read_file, walk
 from ingest.structure import metadata, paragraphs
 
 log = logging.getLogger(__name__)
@@ -143,13 +143,14 @@ def ingest_paths(
     with a model of the clean documents, which may come later in the batch. ``on_file(path,
     stage)`` is called twice per file: "reading", then "embedding", "unchanged" or "skipped".
     """
-    report = IngestReport(passed_over=[str(p) for p in passed_over(paths)])
+    files, passed_over = walk(paths)
+    report = IngestReport(passed_over=[str(p) for p in passed_over])
     with store.writer():
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))
         known = {d.sha256 for d in snapshot.documents.values()}
         built: list[Built] = []
-        for path in find_files(paths):
+        for path in files:
             if on_file:
                 on_file(path, "reading")
             try:

@@ -179,21 +179,21 @@ def read_file(path: Path, limits: IngestSettings = _DEFAULT_LIMITS) -> RawDocume
     return RawDocument(path=path, data=data, pages=pages.texts, ocr_pages=pages.ocr)
 
 
-def _directory_files(directory: Path, readable: bool) -> list[Path]:
-    return sorted(p for p in directory.rglob("*")
-                  if p.is_file() and (p.suffix.lower() in READERS) == readable
-                  and not p.name.startswith("."))
+def walk(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to read, directories expanded recursively in a stable order, and the files of
+    those directories that no reader takes (``.doc``, ``.xlsx``…): not read, but named in the
+    report so that a folder's old Word files do not vanish without a word. One walk for both."""
+    found: list[Path] = []
+    passed: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for p in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            (found if p.suffix.lower() in READERS else passed).append(p)
+    return found, passed
 
 
 def find_files(paths: list[Path]) -> list[Path]:
     """Expand directories recursively into readable files, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        found.extend(_directory_files(path, readable=True) if path.is_dir() else [path])
-    return found
-
-
-def passed_over(paths: list[Path]) -> list[Path]:
-    """Files in the given directories that no reader takes (``.doc``, ``.xlsx``…): not read, but
-    named in the report so that a folder's old Word files do not vanish without a word."""
-    return [p for path in paths if path.is_dir() for p in _directory_files(path, readable=False)]
+    return walk(paths)[0]
