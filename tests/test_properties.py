@@ -80,3 +80,18 @@ def test_restoration_only_adds_marks(text: str) -> None:
     restored = MODEL.restore(text)
     assert fold(restored) == fold(text)  # same letters, digits and spacing
     assert len(restored) == len(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=50, width=32), min_size=0, max_size=400),
+       st.integers(min_value=1, max_value=120))
+def test_top_indices_are_the_k_largest_values(values: list[float], k: int) -> None:
+    import numpy as np
+
+    from index.hybrid import _top_indices
+
+    array = np.array(values, dtype=np.float32)
+    top = _top_indices(array, k)
+    assert len(top) == min(k, len(values)) == len(set(top.tolist()))
+    expected = np.sort(array)[::-1][:k]
+    assert np.array_equal(np.sort(array[top])[::-1], expected)
