@@ -62,9 +62,11 @@ _TITLE_WORD = rf"[{_UPPER}][{_LOWER}]+"
 _PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=True))})"
                      rf"(?:\s+{_TITLE_WORD}){{1,3}}(?!\w)")
 _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởng|đường|cầu)\s*$", re.IGNORECASE)
+# A Roman numeral (Đại hội XII, khóa XI) counts a congress or a term; it is not an acronym.
+_ROMAN = r"M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
 _NAMED = re.compile(
     r"[“\"]([^”\"]{3,120})[”\"]"  # a quoted name or motto
-    r"|\b[A-ZĐ][A-Z0-9Đ]{2,}\b"  # an acronym: ASOCIO, GRDP
+    rf"|\b(?!{_ROMAN}(?!\w))[A-ZĐ][A-Z0-9Đ]{{2,}}\b"  # an acronym: ASOCIO, GRDP (not XII)
     rf"|(?:[{_UPPER}]\w*)(?:\s*[-–]\s*[{_UPPER}]\w*(?:\s+[{_LOWER}]+)?){{2,}}"  # A - B - C
 )
 

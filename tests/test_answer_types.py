@@ -61,6 +61,8 @@ def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     texts = _texts(sentence, AnswerType.NAMED)
     assert "Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo" in texts
     assert "ASOCIO" in texts
+    # A Roman numeral names a congress or a term, not a thing: "Đại hội XII", "khóa XI".
+    assert _texts("Đại hội XII và khóa XI của CDC.", AnswerType.NAMED) == ["CDC"]
 
 
 @pytest.mark.parametrize(("sentence", "pronoun"), [
