@@ -51,7 +51,10 @@ class Answer:
     found: bool
     language: str
     citations: tuple[Citation, ...] = ()
-    support: float = 0.0  # the best sentence's score, compared with the abstention threshold
+    # How well the records match the question, compared with the abstention threshold: the best
+    # sentence score with the common answer-type bonus, not the larger one for names (which only
+    # orders sentences: most sentences name someone, so it would lift unanswerable questions too).
+    support: float = 0.0
     mode: str = "extractive"
     notice: str | None = None  # why a generative answer was not used, when it was asked for
     hits: tuple[Hit, ...] = field(default=(), repr=False)
@@ -66,6 +69,7 @@ class Candidate:
     score: float
     spans: tuple[Span, ...]
     features: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # cosine, lexical, typed, hit
+    support: float = 0.0  # ``score`` with ``type_weight`` for every answer type
 
 
 def normalise(text: str) -> str:
@@ -130,10 +134,11 @@ class Answerer:
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
-                score = (cosine + lexical_weight * lexical + s.type_weight * typed
-                         + s.retrieval_weight * hit.score)
+                type_weight = s.person_weight if kind is AnswerType.PERSON else s.type_weight
+                relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.score
                 features = (cosine, lexical, float(typed), hit.score)
-                out.append(Candidate(hit, start, end, text, score, spans, features))
+                out.append(Candidate(hit, start, end, text, relevance + type_weight * typed, spans,
+                                     features, relevance + s.type_weight * typed))
         return sorted(out, key=lambda c: -c.score)
 
     def answer(self, question: str, hits: Sequence[Hit],
@@ -143,8 +148,8 @@ class Answerer:
         language = detect_language(question)
         ranked = self.candidates(question, hits)
         threshold = self.threshold(language)
-        if not ranked or ranked[0].score < threshold:
-            support = ranked[0].score if ranked else 0.0
+        support = max((c.support for c in ranked), default=0.0)
+        if support < threshold:
             return Answer(question, NOT_FOUND[language], None, False, language,
                           support=support, hits=tuple(hits))
         best = _with_antecedent(ranked[0], question)
@@ -165,7 +170,7 @@ class Answerer:
             for n, c in enumerate(chosen, start=1)
         )
         text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
-        return Answer(question, text, short, True, language, citations, support=best.score,
+        return Answer(question, text, short, True, language, citations, support=support,
                       hits=tuple(hits))
 
 

@@ -61,6 +61,11 @@ _TITLE_WORD = rf"[{_UPPER}][{_LOWER}]+"
 # is not part of the name.
 _PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=True))})"
                      rf"(?:\s+{_TITLE_WORD}){{1,3}}(?!\w)")
+# The shape of a Vietnamese syllable once folded: onset, one to three vowels, coda. A capitalised
+# word that cannot be one is a foreign name in Vietnamese text ("Peyton Manning", "Broncos").
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+_FOREIGN_NAME = re.compile(r"(?<!\w)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}(?!\w)")
 _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởng|đường|cầu)\s*$", re.IGNORECASE)
 # A Roman numeral (Đại hội XII, khóa XI) counts a congress or a term; it is not an acronym.
 _ROMAN = r"M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
@@ -112,6 +117,20 @@ def _quantities(sentence: str) -> list[Span]:
     return spans
 
 
+def _is_vietnamese_syllable(word: str) -> bool:
+    return _VI_SYLLABLE.fullmatch(fold(word).lower()) is not None
+
+
+def _foreign_names(sentence: str) -> list[Span]:
+    """Runs of capitalised words none of which is a Vietnamese syllable: names written as in
+    their own language, which Vietnamese text keeps ("John Elway", "New England Patriots")."""
+    spans = []
+    for m in _FOREIGN_NAME.finditer(sentence):
+        if not any(_is_vietnamese_syllable(w) for w in m.group(0).split()):
+            spans.append(Span(m.start(), m.end(), m.group(0)))
+    return spans
+
+
 def question_type(question: str) -> AnswerType | None:
     """The answer type a question asks for, or None when it does not say."""
     folded = fold(nfc(question))
@@ -132,7 +151,7 @@ def find_spans(sentence: str, kind: AnswerType) -> list[Span]:
         for m in _PERSON.finditer(sentence):
             if not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
                 spans.append(Span(m.start(), m.end(), m.group(0)))
-        return spans
+        return spans + _foreign_names(sentence)
     spans = []
     for m in _NAMED.finditer(sentence):
         start, end = (m.start(1), m.end(1)) if m.group(1) else (m.start(), m.end())

@@ -81,3 +81,24 @@ def test_a_who_answer_opening_with_a_pronoun_keeps_the_sentence_that_names_the_p
     assert _with_antecedent(best, "Bí thư làm gì?") is best  # not a "who" question
     named = replace(best, start=spans[1][0], end=spans[1][1], text=text[spans[1][0]:spans[1][1]])
     assert _with_antecedent(named, "Ai là Chủ tịch?") is named  # does not open with a pronoun
+
+
+def test_a_who_question_prefers_the_sentence_naming_someone_but_abstains_as_before() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+    from index.types import Hit, Passage
+
+    text = "Hội nghị bàn về công tác cán bộ của thành phố. Đồng chí Nguyễn Văn Bình phát biểu tại hội nghị."
+    cut = text.index("Đồng")
+    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
+                      sentences=((0, cut - 1), (cut, len(text))))
+    hit = Hit(passage, 0.5, sentence_scores=(0.80, 0.78))
+    settings = AnswerSettings()
+    ranked = Answerer({}, lambda term: 1.0, settings).candidates("Who spoke?", [hit])
+    # 0.78 + the name's weight outranks 0.80 without a name ...
+    assert ranked[0].text.startswith("Đồng chí Nguyễn Văn Bình") and ranked[0].spans
+    assert ranked[0].score - ranked[1].score > 0
+    # ... but what it is compared with the abstention threshold carries the common type weight.
+    gap = settings.person_weight - settings.type_weight
+    assert abs(ranked[0].support - (ranked[0].score - gap)) < 1e-9
+    assert ranked[1].support == ranked[1].score

@@ -56,6 +56,15 @@ def test_a_name_after_a_lower_case_marked_word_is_found() -> None:
     assert _texts("Ông Trần Lưu Quang đến dự.", AnswerType.PERSON) == ["Trần Lưu Quang"]
 
 
+def test_foreign_names_are_capitalised_words_that_are_not_vietnamese_syllables() -> None:
+    sentence = "Peyton Manning chuyền cho Emmanuel Sanders, Denver Broncos thắng Carolina Panthers."
+    assert _texts(sentence, AnswerType.PERSON) == [
+        "Peyton Manning", "Emmanuel Sanders", "Denver Broncos", "Carolina Panthers"]
+    # Capitalised Vietnamese words (institutions, places) and acronyms are not names.
+    assert _texts("Thành phố Hồ Chí Minh nhận giải thưởng ASOCIO tại Thủ Đức.", AnswerType.PERSON) == []
+    assert _texts("Ban Chấp hành Trung ương Quyết định thành lập.", AnswerType.PERSON) == []
+
+
 def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     sentence = "Phương châm: “Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo”; giải thưởng ASOCIO."
     texts = _texts(sentence, AnswerType.NAMED)
