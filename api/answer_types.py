@@ -66,6 +66,9 @@ _PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=T
 _VI_SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 _FOREIGN_NAME = re.compile(r"(?<!\w)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}(?!\w)")
+# Provinces whose names open with a surname ("Hà Nội" reads as Mr Hà Nội to the pattern above).
+_PLACES = ("Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Thái Bình",
+           "Thái Nguyên")
 _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởng|đường|cầu)\s*$", re.IGNORECASE)
 # A Roman numeral (Đại hội XII, khóa XI) counts a congress or a term; it is not an acronym.
 _ROMAN = r"M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
@@ -149,7 +152,8 @@ def find_spans(sentence: str, kind: AnswerType) -> list[Span]:
     if kind is AnswerType.PERSON:
         spans = []
         for m in _PERSON.finditer(sentence):
-            if not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
+            place = any(m.group(0) == p or m.group(0).startswith(p + " ") for p in _PLACES)
+            if not place and not _NOT_PERSON_BEFORE.search(sentence[: m.start()]):
                 spans.append(Span(m.start(), m.end(), m.group(0)))
         return spans + _foreign_names(sentence)
     spans = []

@@ -54,6 +54,9 @@ def test_a_name_after_a_lower_case_marked_word_is_found() -> None:
     sentence = "Đồng chí Bí thư Thành ủy Nguyễn Văn Nên đánh giá tình hình."
     assert _texts(sentence, AnswerType.PERSON) == ["Nguyễn Văn Nên"]
     assert _texts("Ông Trần Lưu Quang đến dự.", AnswerType.PERSON) == ["Trần Lưu Quang"]
+    # Provinces whose names open with a surname are places.
+    assert _texts("Đoàn công tác tỉnh Hà Giang làm việc tại Hà Nội với Lâm Đồng.", AnswerType.PERSON) == []
+    assert _texts("Ông Hà Văn Thắm đến dự.", AnswerType.PERSON) == ["Hà Văn Thắm"]
 
 
 def test_foreign_names_are_capitalised_words_that_are_not_vietnamese_syllables() -> None:
