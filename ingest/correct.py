@@ -4,7 +4,7 @@ Scans read by OCR get marks wrong ("thành phổ" for "thành phố", "Đẳng" 
 read by OCR, or whose text shows OCR's tell-tale (syllables with two tone marks), gets a
 ``search_text`` per passage: its embed text corrected by a syllable bigram model learned from the
 other, clean documents. Embeddings and BM25 use the corrected text; citations keep the written
-text and its offsets (a correction never changes a length).
+text and its offsets (a correction never changes a length). Its title is corrected too.
 """
 
 from __future__ import annotations
@@ -30,6 +30,16 @@ def reference_model(texts: Iterable[str]) -> DiacriticModel | None:
     """The correction model from clean texts, or None when there are none."""
     chosen = [t for t in texts if t.strip()]
     return DiacriticModel(chosen) if chosen else None
+
+
+def corrected_title(document: Document, model: DiacriticModel) -> Document:
+    """``document`` with its title's misread marks corrected: the title is shown beside every
+    citation, and OCR's "ĐẲNG BỘ — THÀNH PHÓ" is not what the scan says. The text stays as read."""
+    title = model.correct(document.meta.title)
+    if title == document.meta.title:
+        return document
+    log.info("%s: title corrected to %r", document.name, title)
+    return replace(document, meta=replace(document.meta, title=title))
 
 
 def corrected(document: Document, passages: list[Passage], model: DiacriticModel) -> list[Passage]:

@@ -23,7 +23,7 @@ from index.store import Entry, IndexStore, Snapshot
 from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
-from ingest.correct import corrected, looks_ocr, reference_model
+from ingest.correct import corrected, corrected_title, looks_ocr, reference_model
 from ingest.read import RawDocument, read_file, walk
 from ingest.structure import metadata, paragraphs
 
@@ -218,4 +218,5 @@ def correct_ocr(built: list[Built], snapshot: Snapshot,
     if model is None:
         log.warning("OCR documents indexed as read: no clean document to learn corrections from")
         return built
-    return [(path, d, corrected(d, ps, model) if d.id in noisy else ps) for path, d, ps in built]
+    return [(path, corrected_title(d, model), corrected(d, ps, model)) if d.id in noisy else (path, d, ps)
+            for path, d, ps in built]

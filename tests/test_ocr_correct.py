@@ -82,6 +82,10 @@ def test_ingest_corrects_the_ocr_document_for_search_and_cites_what_is_written(t
     written = " ".join(p.text for p in corrected)
     assert written.count("thành phổ") > searched.count("thành phổ")
     assert searched.count("thành phố") > written.count("thành phố")
+    # The title shown beside citations is corrected too ("ĐẲNG BỘ" is OCR's); the text is not.
+    assert "ĐẲNG BỘ" in documents_text(service, ocr_id)
+    assert "ĐẢNG BỘ" in documents[OCR_DOC.stem].meta.title
+    assert "ĐẲNG" not in documents[OCR_DOC.stem].meta.title
     # The index reloads with the corrected text; the answer quotes the document as written.
     answer = service.ask("Tổng doanh thu du lịch năm 2023 tăng bao nhiêu?")
     for c in answer.citations:
