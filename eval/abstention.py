@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import numpy as np
 
 from api.service import Service
 from eval.report import emit_json
-from eval.xquad import XQuADItem, build_index, parallel
+from eval.xquad import XQuADItem, indexed
 from index.settings import Settings
 
 
@@ -54,12 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    contexts, questions = parallel()
     out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="hoinghi-abstain-") as tmp:
-        service = Service(replace(settings, index_dir=Path(tmp) / "index"))
-        build_index(service, contexts, Path(tmp) / "docs")
-        for lang, items in questions.items():
+    with indexed(settings) as xquad:
+        service = xquad.service
+        for lang, items in xquad.questions.items():
             present, absent = supports(service, items, args.sample)
             configured = service.loaded.answerer.threshold(lang)
             out[lang] = {"configured": rates(present, absent, configured),

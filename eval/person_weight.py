@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,10 +17,9 @@ from typing import Any
 
 from api.answer import Answerer
 from api.answer_types import AnswerType, question_type
-from api.service import Service
 from eval.metrics import contains_answer
 from eval.report import emit_json
-from eval.xquad import build_index, parallel
+from eval.xquad import indexed
 from index.settings import Settings
 
 
@@ -33,11 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    contexts, questions = parallel()
     out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="hoinghi-who-") as tmp:
-        service = Service(replace(settings, index_dir=Path(tmp) / "index"))
-        build_index(service, contexts, Path(tmp) / "docs")
+    with indexed(settings) as xquad:
+        service, questions = xquad.service, xquad.questions
         loaded = service.loaded
         who = {lang: [(item, service.search(item.question, k=settings.answer.top_k))
                       for item in items if question_type(item.question) is AnswerType.PERSON]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -97,15 +98,34 @@ def run_items(service: Service, items: list[XQuADItem], answers: bool = True,
     return out
 
 
-def evaluate_xquad(settings: Settings, limit: int | None = None, answers: bool = True,
-                   embedder: Embedder | None = None,
-                   on_item: Callable[[XQuADItem], None] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Indexed:
+    """A service over a throwaway index of the XQuAD contexts, and the questions by language."""
+
+    service: Service
+    questions: dict[str, list[XQuADItem]]
+    contexts: int
+    seconds: float  # taken to index the contexts
+
+
+@contextmanager
+def indexed(settings: Settings, embedder: Embedder | None = None) -> Iterator[Indexed]:
+    """The XQuAD contexts indexed into a temporary directory, removed on exit."""
     contexts, questions = parallel()
     with tempfile.TemporaryDirectory(prefix="hoinghi-xquad-") as tmp:
         service = Service(replace(settings, index_dir=Path(tmp) / "index"), embedder)
         seconds = build_index(service, contexts, Path(tmp) / "docs")
-        results: dict[str, Any] = {"contexts": len(contexts), "ingest_seconds": round(seconds, 1)}
-        for lang, items in questions.items():
+        yield Indexed(service, questions, len(contexts), seconds)
+
+
+def evaluate_xquad(settings: Settings, limit: int | None = None, answers: bool = True,
+                   embedder: Embedder | None = None,
+                   on_item: Callable[[XQuADItem], None] | None = None) -> dict[str, Any]:
+    with indexed(settings, embedder) as xquad:
+        service = xquad.service
+        results: dict[str, Any] = {"contexts": xquad.contexts,
+                                   "ingest_seconds": round(xquad.seconds, 1)}
+        for lang, items in xquad.questions.items():
             chosen = items[:limit] if limit else items
             results[f"{lang}->vi"] = run_items(service, chosen, answers, on_item)
     return results
