@@ -95,3 +95,18 @@ def test_top_indices_are_the_k_largest_values(values: list[float], k: int) -> No
     assert len(top) == min(k, len(values)) == len(set(top.tolist()))
     expected = np.sort(array)[::-1][:k]
     assert np.array_equal(np.sort(array[top])[::-1], expected)
+
+
+name_word = st.one_of(word, st.sampled_from(["Peyton", "Manning", "Nguyễn", "Văn", "Nên", "Hà", "Nội",
+                                              "XII", "ASOCIO", "“Đoàn kết”", "7,5%", "năm 2024"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(name_word, min_size=0, max_size=20).map(" ".join))
+def test_answer_spans_are_slices_of_the_sentence(text: str) -> None:
+    from api.answer_types import AnswerType, find_spans
+
+    for kind in AnswerType:
+        for span in find_spans(text, kind):
+            assert 0 <= span.start < span.end <= len(text)
+            assert text[span.start:span.end] == span.text
