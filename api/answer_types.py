@@ -8,9 +8,11 @@ a named thing) and the shapes those answers take in Vietnamese official prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from index.diacritics import mostly_bare
 from index.text import VI_MARKED_LETTERS, fold, nfc
 
 
@@ -21,18 +23,28 @@ class AnswerType(StrEnum):
     NAMED = "named"
 
 
-# Cues are matched on folded, lower-cased questions, so unaccented questions classify too.
-_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    (AnswerType.DATE, re.compile(
-        r"\b(khi nao|bao gio|nam nao|thang nao|ngay nao|thoi gian nao|luc nao|when|what year|"
-        r"which year|what date|which month|what month)\b")),
-    (AnswerType.PERSON, re.compile(r"(^|\s)(ai|who|whom|whose)\b|\b(nguoi nao|vi nao|dong chi nao)\b")),
-    (AnswerType.QUANTITY, re.compile(
-        r"\b(bao nhieu|ty le|muc nao|so luong|how much|how many|what percentage|"
-        r"what proportion|what share|what rate|what level|what amount|by what|"
-        r"rate|percent|percentage|target|growth|revenue|number of|ratio)\b")),
-    (AnswerType.NAMED, re.compile(r"\b(nao|gi|which|what)\b")),
+# Question words by answer type, Vietnamese as written and English. A question typed with its marks
+# is matched as written: folded, "khí nào" (which gas) reads as "khi nào" (when) and "điện tích"
+# as "diện tích". Only a question typed without them is matched on the folded cues.
+_CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
+    (AnswerType.DATE, "khi nào|bao giờ|năm nào|tháng nào|ngày nào|thời gian nào|lúc nào",
+     "when|what year|which year|what date|which month|what month"),
+    (AnswerType.PERSON, "ai|người nào|vị nào|đồng chí nào", "who|whom|whose"),
+    (AnswerType.QUANTITY, "bao nhiêu|tỷ lệ|tỉ lệ|mức nào|số lượng",
+     "how much|how many|what percentage|what proportion|what share|what rate|what level|"
+     "what amount|by what|rate|percent|percentage|target|growth|revenue|number of|ratio"),
+    (AnswerType.NAMED, "nào|gì", "which|what"),
 )
+
+
+def _cues(vietnamese: Callable[[str], str]) -> tuple[tuple[AnswerType, re.Pattern[str]], ...]:
+    # "ai" (who) only as a word of its own: after a start, a space or nothing that joins words.
+    return tuple((kind, re.compile(rf"(?<![\w'’-])(?:{vietnamese(vi)}|{en})\b"))
+                 for kind, vi, en in _CUE_WORDS)
+
+
+_CUES_MARKED = _cues(lambda words: words)
+_CUES_FOLDED = _cues(fold)
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
@@ -136,9 +148,10 @@ def _foreign_names(sentence: str) -> list[Span]:
 
 def question_type(question: str) -> AnswerType | None:
     """The answer type a question asks for, or None when it does not say."""
-    folded = fold(nfc(question))
-    for kind, cue in _CUES:
-        if cue.search(folded):
+    bare = mostly_bare(question)
+    text = fold(nfc(question)) if bare else nfc(question).lower()
+    for kind, cue in _CUES_FOLDED if bare else _CUES_MARKED:
+        if cue.search(text):
             return kind
     return None
 

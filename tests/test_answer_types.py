@@ -16,6 +16,11 @@ from api.answer_types import AnswerType, find_spans, opens_with_pronoun, questio
     ("Ai chủ trì Hội nghị?", AnswerType.PERSON),
     ("Which award did the city receive?", AnswerType.NAMED),
     ("Hội nghị bàn về nội dung", None),
+    # typed with marks, matched as written: folded, "khí nào" / "lực nào" would read "khi / lúc nào"
+    ("Loại khí nào đã làm lửa bùng phát trong cabin?", AnswerType.NAMED),
+    ("Chính quyền có sự phân chia quyền lực nào?", AnswerType.NAMED),
+    ("Thái độ của Thành ủy là gì?", AnswerType.NAMED),  # "Thái" holds no "ai"
+    ("loai khi nao da lam lua bung phat", AnswerType.DATE),  # typed bare: the folded reading
 ])
 def test_question_type(question: str, kind: AnswerType | None) -> None:
     assert question_type(question) == kind
