@@ -15,14 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from api.answer_types import AnswerType, Span, find_spans, opens_with_pronoun, question_type
+from index.diacritics import mostly_bare
 from index.settings import AnswerSettings
 from index.text import anchor_tokens, detect_language, fold, nfc, tokens
 from index.types import Document, Hit
 
-# Interrogatives carry no content to match (folded forms, Vietnamese and English).
+# Interrogatives carry no content to match (Vietnamese as written, and English). A question typed
+# with marks drops them as written: folded, "đâu" (where) would take "đầu" (đầu tư, đầu năm) with
+# it, "khi" "khí" and "như" "nhu" (nhu cầu).
 _QUESTION_WORDS = frozenset(
-    "bao nhieu nao gi ai khi dau sao the nhu what which who whom whose when where how why".split()
+    "bao nhiêu nào gì ai khi đâu sao thế như what which who whom whose when where how why".split()
 )
+_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS)
 
 NOT_FOUND = {
     "vi": "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục.",
@@ -83,7 +87,9 @@ def normalise(text: str) -> str:
 def _query_terms(question: str, language: str) -> list[str]:
     """Folded content terms of the question that can match Vietnamese text."""
     raw = anchor_tokens(question) if language == "en" else tokens(question)
-    return [t for t in dict.fromkeys(fold(t) for t in raw) if t not in _QUESTION_WORDS]
+    if mostly_bare(question):
+        return [t for t in dict.fromkeys(fold(t) for t in raw) if t not in _QUESTION_WORDS_FOLDED]
+    return list(dict.fromkeys(fold(t) for t in raw if nfc(t).lower() not in _QUESTION_WORDS))
 
 
 def _coverage(weights: dict[str, float], present: set[str]) -> float:

@@ -102,3 +102,13 @@ def test_a_who_question_prefers_the_sentence_naming_someone_but_abstains_as_befo
     gap = settings.person_weight - settings.type_weight
     assert abs(ranked[0].support - (ranked[0].score - gap)) < 1e-9
     assert ranked[1].support == ranked[1].score
+
+
+def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> None:
+    from api.answer import _query_terms
+
+    # "đầu" (đầu tư) is content; "đâu" (where) and "bao nhiêu" are not. Typed bare, both fold alike.
+    assert "dau" in _query_terms("Tỷ lệ giải ngân vốn đầu tư công là bao nhiêu?", "vi")
+    assert _query_terms("Hội nghị họp ở đâu?", "vi") == ["hoi", "nghi", "hop", "o"]
+    assert "nhieu" not in _query_terms("Tỷ lệ là bao nhiêu?", "vi")
+    assert "dau" not in _query_terms("hoi nghi hop o dau", "vi")
