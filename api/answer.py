@@ -15,18 +15,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from api.answer_types import AnswerType, Span, find_spans, opens_with_pronoun, question_type
-from index.diacritics import mostly_bare
 from index.settings import AnswerSettings
-from index.text import anchor_tokens, detect_language, fold, nfc, tokens
+from index.text import anchor_tokens, detect_language, fold, has_vietnamese_marks, nfc, tokens
 from index.types import Document, Hit
 
-# Interrogatives carry no content to match (Vietnamese as written, and English). A question typed
-# with marks drops them as written: folded, "đâu" (where) would take "đầu" (đầu tư, đầu năm) with
-# it, "khi" "khí" and "như" "nhu" (nhu cầu).
+# Interrogatives carry no content to match (Vietnamese as written, and English). A word typed with
+# marks is one only as written: folded, "đâu" (where) would take "đầu" (đầu tư, đầu năm) with it,
+# "khi" "khí", "như" "nhu cầu" and "nhiêu" (bao nhiêu) "nhiều".
 _QUESTION_WORDS = frozenset(
     "bao nhiêu nào gì ai khi đâu sao thế như what which who whom whose when where how why".split()
 )
 _QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS)
+
+
+def _is_question_word(token: str) -> bool:
+    if has_vietnamese_marks(token):
+        return nfc(token).lower() in _QUESTION_WORDS
+    return fold(token) in _QUESTION_WORDS_FOLDED
+
 
 NOT_FOUND = {
     "vi": "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục.",
@@ -87,9 +93,7 @@ def normalise(text: str) -> str:
 def _query_terms(question: str, language: str) -> list[str]:
     """Folded content terms of the question that can match Vietnamese text."""
     raw = anchor_tokens(question) if language == "en" else tokens(question)
-    if mostly_bare(question):
-        return [t for t in dict.fromkeys(fold(t) for t in raw) if t not in _QUESTION_WORDS_FOLDED]
-    return list(dict.fromkeys(fold(t) for t in raw if nfc(t).lower() not in _QUESTION_WORDS))
+    return list(dict.fromkeys(fold(t) for t in raw if not _is_question_word(t)))
 
 
 def _coverage(weights: dict[str, float], present: set[str]) -> float:

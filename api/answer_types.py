@@ -8,12 +8,10 @@ a named thing) and the shapes those answers take in Vietnamese official prose.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.diacritics import mostly_bare
-from index.text import VI_MARKED_LETTERS, fold, nfc
+from index.text import VI_MARKED_LETTERS, fold, has_vietnamese_marks, nfc
 
 
 class AnswerType(StrEnum):
@@ -23,9 +21,10 @@ class AnswerType(StrEnum):
     NAMED = "named"
 
 
-# Question words by answer type, Vietnamese as written and English. A question typed with its marks
-# is matched as written: folded, "khí nào" (which gas) reads as "khi nào" (when) and "điện tích"
-# as "diện tích". Only a question typed without them is matched on the folded cues.
+# Question words by answer type, Vietnamese as written and English. Cues are matched on the folded
+# question, so unaccented questions classify too, but a word typed with marks must be a question
+# word as written: folded, "khí nào" (which gas) reads as "khi nào" (when) and "lực nào" as "lúc
+# nào". Word by word, so a half-accented question ("bao nhieu" in a marked sentence) still counts.
 _CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
     (AnswerType.DATE, "khi nào|bao giờ|năm nào|tháng nào|ngày nào|thời gian nào|lúc nào",
      "when|what year|which year|what date|which month|what month"),
@@ -35,16 +34,9 @@ _CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
      "what amount|by what|rate|percent|percentage|target|growth|revenue|number of|ratio"),
     (AnswerType.NAMED, "nào|gì", "which|what"),
 )
-
-
-def _cues(vietnamese: Callable[[str], str]) -> tuple[tuple[AnswerType, re.Pattern[str]], ...]:
-    # "ai" (who) only as a word of its own: after a start, a space or nothing that joins words.
-    return tuple((kind, re.compile(rf"(?<![\w'’-])(?:{vietnamese(vi)}|{en})\b"))
-                 for kind, vi, en in _CUE_WORDS)
-
-
-_CUES_MARKED = _cues(lambda words: words)
-_CUES_FOLDED = _cues(fold)
+# "ai" (who) only as a word of its own: after a start, a space or nothing that joins words.
+_CUES = tuple((kind, re.compile(rf"(?<![\w'’-])(?:{fold(vi)}|{en})\b")) for kind, vi, en in _CUE_WORDS)
+_CUE_MARKED = frozenset(w for _, vi, _ in _CUE_WORDS for w in re.split(r"[|\s]", vi))
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
@@ -148,11 +140,15 @@ def _foreign_names(sentence: str) -> list[Span]:
 
 def question_type(question: str) -> AnswerType | None:
     """The answer type a question asks for, or None when it does not say."""
-    bare = mostly_bare(question)
-    text = fold(nfc(question)) if bare else nfc(question).lower()
-    for kind, cue in _CUES_FOLDED if bare else _CUES_MARKED:
-        if cue.search(text):
-            return kind
+    text = nfc(question).lower()
+    folded = fold(text)
+    if len(folded) != len(text):  # not Vietnamese-shaped text: no offsets to check marks against
+        text = folded
+    for kind, cue in _CUES:
+        for match in cue.finditer(folded):
+            words = text[match.start():match.end()].split()
+            if all(w in _CUE_MARKED or not has_vietnamese_marks(w) for w in words):
+                return kind
     return None
 
 

@@ -21,6 +21,7 @@ from api.answer_types import AnswerType, find_spans, opens_with_pronoun, questio
     ("Chính quyền có sự phân chia quyền lực nào?", AnswerType.NAMED),
     ("Thái độ của Thành ủy là gì?", AnswerType.NAMED),  # "Thái" holds no "ai"
     ("loai khi nao da lam lua bung phat", AnswerType.DATE),  # typed bare: the folded reading
+    ("Tỷ lệ giải ngân vốn đầu tư công là bao nhieu?", AnswerType.QUANTITY),  # half-accented
 ])
 def test_question_type(question: str, kind: AnswerType | None) -> None:
     assert question_type(question) == kind

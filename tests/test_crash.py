@@ -32,7 +32,10 @@ class Slow(FakeEmbedder):
         time.sleep(0.02)
         return super().embed_passages(texts)
 
-Service(fake_settings(Path(sys.argv[1])), Slow()).ingest([Path(sys.argv[2])])
+def progress(path, stage):
+    print(stage, flush=True)
+
+Service(fake_settings(Path(sys.argv[1])), Slow()).ingest([Path(sys.argv[2])], on_file=progress)
 print("done", flush=True)
 """
 
@@ -65,15 +68,17 @@ def test_sigkill_at_any_moment_keeps_the_previous_index(tmp_path: Path) -> None:
     before = set(IndexStore(index_dir).load().documents)
     folder = _batch(tmp_path / "batch", 40)
 
-    started = time.monotonic()  # how long an uninterrupted run takes, on a copy
-    probe = _child(tmp_path / "probe", folder)
-    assert "done" in probe.communicate(timeout=300)[0]
-    duration = time.monotonic() - started
-
+    # Each kill lands after the child has reported a given number of files read or embedded
+    # (40 "reading" lines, then 40 "embedding"), the last ones after all of them: in the final
+    # embedding run or while the snapshot is written. Progress, not wall-clock guesses, so a slow
+    # or busy machine moves no kill past the end of the run.
     kills = 0
-    for fraction in (0.15, 0.35, 0.55, 0.75, 0.9, 0.97):
+    for events, pause in ((10, 0.0), (40, 0.0), (41, 0.0), (60, 0.0), (80, 0.0), (80, 0.05)):
         child = _child(index_dir, folder)
-        time.sleep(duration * fraction)
+        assert child.stdout is not None
+        for _ in range(events):
+            assert child.stdout.readline().strip() in ("reading", "embedding", "unchanged")
+        time.sleep(pause)
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
