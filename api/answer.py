@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from api.answer_types import AnswerType, Span, find_spans, opens_with_pronoun, question_type
 from index.settings import AnswerSettings
@@ -96,6 +97,11 @@ def _query_terms(question: str, language: str) -> list[str]:
     return list(dict.fromkeys(fold(t) for t in raw if not _is_question_word(t)))
 
 
+def _pairs(words: Iterable[str]) -> set[tuple[str, str]]:
+    """Adjacent word pairs: Vietnamese words are mostly two syllables ("giải ngân", "dân số")."""
+    return set(pairwise(words))
+
+
 def _coverage(weights: dict[str, float], present: set[str]) -> float:
     """The idf-weighted share of the question's terms present."""
     total = sum(weights.values())
@@ -128,6 +134,7 @@ class Answerer:
         kind = question_type(question)
         terms = _query_terms(question, language)
         weights = {t: self.idf("~" + t) for t in terms}
+        pairs = _pairs(fold(t) for t in tokens(question) if not _is_question_word(t))
         folded_question = normalise(question)
         s = self.settings
         lexical_weight = s.lexical_weight_en if language == "en" else s.lexical_weight
@@ -147,7 +154,11 @@ class Answerer:
                 type_weight = s.person_weight if kind is AnswerType.PERSON else s.type_weight
                 relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.score
                 features = (cosine, lexical, float(typed), hit.score)
-                out.append(Candidate(hit, start, end, text, relevance + type_weight * typed, spans,
+                # The question's word pairs found in the sentence order the sentences but leave
+                # the support, which the abstention threshold was calibrated on, as it was.
+                phrases = len(pairs & _pairs(fold(t) for t in tokens(text))) / len(pairs) if pairs else 0.0
+                order = relevance + lexical_weight * s.pair_share * phrases
+                out.append(Candidate(hit, start, end, text, order + type_weight * typed, spans,
                                      features, relevance + s.type_weight * typed))
         return sorted(out, key=lambda c: -c.score)
 

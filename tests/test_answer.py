@@ -112,3 +112,22 @@ def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> 
     assert _query_terms("Hội nghị họp ở đâu?", "vi") == ["hoi", "nghi", "hop", "o"]
     assert "nhieu" not in _query_terms("Tỷ lệ là bao nhiêu?", "vi")
     assert "dau" not in _query_terms("hoi nghi hop o dau", "vi")
+
+
+def test_the_sentence_holding_the_questions_word_pair_ranks_first_and_support_is_unchanged() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+    from index.types import Hit, Passage
+
+    # Same words, same cosine: only the second sentence keeps "vốn đầu" / "đầu tư" together.
+    text = "Tư vấn đầu mối cho vốn công. Vốn đầu tư công được giải ngân."
+    cut = text.index("Vốn")
+    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
+                      sentences=((0, cut - 1), (cut, len(text))))
+    hit = Hit(passage, 0.5, sentence_scores=(0.80, 0.80))
+    ranked = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates("Vốn đầu tư công ra sao?", [hit])
+    assert ranked[0].text.startswith("Vốn đầu tư công")
+    assert ranked[0].score > ranked[1].score
+    without = Answerer({}, lambda term: 1.0, AnswerSettings(pair_share=0.0)).candidates(
+        "Vốn đầu tư công ra sao?", [hit])
+    assert sorted(c.support for c in ranked) == sorted(c.support for c in without)
