@@ -5,6 +5,7 @@ from pathlib import Path
 
 from api.answer import normalise
 from api.service import Service
+from index.types import Hit, Passage
 from tests.conftest import FakeEmbedder, fake_settings
 
 
@@ -66,7 +67,6 @@ def test_normalise_folds_case_marks_decimals_dashes_and_spaces() -> None:
 
 def test_a_who_answer_opening_with_a_pronoun_keeps_the_sentence_that_names_the_person() -> None:
     from api.answer import Candidate, _with_antecedent
-    from index.types import Hit, Passage
 
     text = "Hội nghị khai mạc sáng nay. Nguyễn Văn Bình được bầu làm Chủ tịch. Ông cũng là Bí thư."
     starts = [0, text.index("Nguyễn"), text.index("Ông")]
@@ -83,16 +83,20 @@ def test_a_who_answer_opening_with_a_pronoun_keeps_the_sentence_that_names_the_p
     assert _with_antecedent(named, "Ai là Chủ tịch?") is named  # does not open with a pronoun
 
 
+def _two_sentences(first: str, second: str, cosines: tuple[float, float]) -> Hit:
+    """A retrieved passage of two sentences with the given question cosines."""
+    text = first + second
+    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
+                      sentences=((0, len(first.rstrip())), (len(first), len(text))))
+    return Hit(passage, 0.5, sentence_scores=cosines)
+
+
 def test_a_who_question_prefers_the_sentence_naming_someone_but_abstains_as_before() -> None:
     from api.answer import Answerer
     from index.settings import AnswerSettings
-    from index.types import Hit, Passage
 
-    text = "Hội nghị bàn về công tác cán bộ của thành phố. Đồng chí Nguyễn Văn Bình phát biểu tại hội nghị."
-    cut = text.index("Đồng")
-    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
-                      sentences=((0, cut - 1), (cut, len(text))))
-    hit = Hit(passage, 0.5, sentence_scores=(0.80, 0.78))
+    hit = _two_sentences("Hội nghị bàn về công tác cán bộ của thành phố. ",
+                         "Đồng chí Nguyễn Văn Bình phát biểu tại hội nghị.", (0.80, 0.78))
     settings = AnswerSettings()
     ranked = Answerer({}, lambda term: 1.0, settings).candidates("Who spoke?", [hit])
     # 0.78 + the name's weight outranks 0.80 without a name ...
@@ -117,14 +121,9 @@ def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> 
 def test_the_sentence_holding_the_questions_word_pair_ranks_first_and_support_is_unchanged() -> None:
     from api.answer import Answerer
     from index.settings import AnswerSettings
-    from index.types import Hit, Passage
 
     # Same words, same cosine: only the second sentence keeps "vốn đầu" / "đầu tư" together.
-    text = "Tư vấn đầu mối cho vốn công. Vốn đầu tư công được giải ngân."
-    cut = text.index("Vốn")
-    passage = Passage(id="p", document_id="d", text=text, start=0, end=len(text), page=1,
-                      sentences=((0, cut - 1), (cut, len(text))))
-    hit = Hit(passage, 0.5, sentence_scores=(0.80, 0.80))
+    hit = _two_sentences("Tư vấn đầu mối cho vốn công. ", "Vốn đầu tư công được giải ngân.", (0.80, 0.80))
     ranked = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates("Vốn đầu tư công ra sao?", [hit])
     assert ranked[0].text.startswith("Vốn đầu tư công")
     assert ranked[0].score > ranked[1].score
