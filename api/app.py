@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -44,6 +45,7 @@ from ingest.read import READERS
 log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def safe_upload_name(name: str | None) -> str:
@@ -158,11 +160,17 @@ def create_app(service: Service) -> FastAPI:
 
     @app.get("/search", response_model=SearchResponse, dependencies=read)
     def search(
+        request: Request,
         q: Annotated[str, Query(min_length=1, max_length=1000, pattern=HAS_WORD,
                                 description="question or keywords")],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
     ) -> SearchResponse:
         """Passages that best match the query (hybrid dense + BM25)."""
+        written = request.query_params.get("k")
+        if written is not None and not _DIGITS.fullmatch(written):
+            # Pydantic reads " 1" (a no-break space before it) or "+1" as 1: the schema says integer.
+            raise RequestValidationError([{"type": "int_parsing", "loc": ("query", "k"),
+                                           "msg": "k must be written as digits only", "input": written}])
         hits, docs = service.search_with_documents(q, k=k)
         return SearchResponse(query=q, hits=[hit_out(h, docs[h.passage.document_id]) for h in hits])
 

@@ -56,6 +56,9 @@ def test_search_returns_hits(client: TestClient) -> None:
     hits = r.json()["hits"]
     assert len(hits) == 3 and set(hits[0]) >= HIT_FIELDS
     assert client.get("/search", params={"q": ""}).status_code == 422
+    for k in ("\u00a01", " 3", "+3", "3.0", "0", "101", "drei"):  # k is digits, 1 to 100
+        r = client.get("/search", params={"q": "tăng trưởng", "k": k})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "k"], k
 
 
 def test_documents_list_detail_and_unknown_id(client: TestClient) -> None:
