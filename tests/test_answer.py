@@ -130,3 +130,17 @@ def test_the_sentence_holding_the_questions_word_pair_ranks_first_and_support_is
     without = Answerer({}, lambda term: 1.0, AnswerSettings(pair_share=0.0)).candidates(
         "Vốn đầu tư công ra sao?", [hit])
     assert sorted(c.support for c in ranked) == sorted(c.support for c in without)
+
+
+def test_an_order_only_sweep_keeps_each_sentences_support() -> None:
+    from api.answer import Answerer
+    from eval.sweep import OrderOnly
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Hội nghị bàn về tăng trưởng. ", "Tăng trưởng GRDP đạt 6,46%.", (0.80, 0.79))
+    base = Answerer({}, lambda term: 1.0, AnswerSettings())
+    question = "Tăng trưởng GRDP đạt bao nhiêu?"
+    swept = OrderOnly(base, replace(AnswerSettings(), type_weight=0.5)).candidates(question, [hit])
+    plain = base.candidates(question, [hit])
+    assert {(c.start, c.support) for c in swept} == {(c.start, c.support) for c in plain}
+    assert max(c.score for c in swept) > max(c.score for c in plain)  # the percentage weighs more
