@@ -91,10 +91,16 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _content_words(question: str) -> list[str]:
+    """The question's words, folded, in order, its question words left out."""
+    return [fold(t) for t in tokens(question) if not _is_question_word(t)]
+
+
 def _query_terms(question: str, language: str) -> list[str]:
     """Folded content terms of the question that can match Vietnamese text."""
-    raw = anchor_tokens(question) if language == "en" else tokens(question)
-    return list(dict.fromkeys(fold(t) for t in raw if not _is_question_word(t)))
+    if language == "en":
+        return list(dict.fromkeys(fold(t) for t in anchor_tokens(question) if not _is_question_word(t)))
+    return list(dict.fromkeys(_content_words(question)))
 
 
 def _pairs(words: Iterable[str]) -> set[tuple[str, str]]:
@@ -134,7 +140,7 @@ class Answerer:
         kind = question_type(question)
         terms = _query_terms(question, language)
         weights = {t: self.idf("~" + t) for t in terms}
-        pairs = _pairs(fold(t) for t in tokens(question) if not _is_question_word(t))
+        pairs = _pairs(_content_words(question))
         folded_question = normalise(question)
         s = self.settings
         lexical_weight = s.lexical_weight_en if language == "en" else s.lexical_weight
@@ -145,7 +151,8 @@ class Answerer:
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                 if not _is_statement(text, hit.passage.section):
                     continue
-                present = {fold(t) for t in tokens(text)}
+                words = [fold(t) for t in tokens(text)]
+                present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
                 spans = _answer_spans(text, kind, folded_question)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
@@ -156,7 +163,7 @@ class Answerer:
                 features = (cosine, lexical, float(typed), hit.score)
                 # The question's word pairs found in the sentence order the sentences but leave
                 # the support, which the abstention threshold was calibrated on, as it was.
-                phrases = len(pairs & _pairs(fold(t) for t in tokens(text))) / len(pairs) if pairs else 0.0
+                phrases = len(pairs & _pairs(words)) / len(pairs) if pairs else 0.0
                 order = relevance + lexical_weight * s.pair_share * phrases
                 out.append(Candidate(hit, start, end, text, order + type_weight * typed, spans,
                                      features, relevance + s.type_weight * typed))

@@ -51,8 +51,8 @@ def sweep(settings: Settings, field: str, values: Sequence[float],
                         for item in items if types is None or question_type(item.question) in types]
                  for lang, items in xquad.questions.items()}
         base = Answerer(loaded.snapshot.documents, loaded.retriever.lexical.idf, settings.answer)
+        kind = type(getattr(settings.answer, field))  # top_k and the like are whole numbers
         for value in values:
-            kind = type(getattr(settings.answer, field))  # top_k and the like are whole numbers
             changes: dict[str, Any] = {field: kind(value)}
             varied = replace(settings.answer, **changes)
             answerer = OrderOnly(base, varied) if order_only else Answerer(base.documents, base.idf, varied)
