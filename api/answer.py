@@ -159,8 +159,8 @@ class Answerer:
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
                 type_weight = s.person_weight if kind is AnswerType.PERSON else s.type_weight
-                relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.score
-                features = (cosine, lexical, float(typed), hit.score)
+                relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.fused
+                features = (cosine, lexical, float(typed), hit.fused)
                 # The question's word pairs found in the sentence order the sentences but leave
                 # the support, which the abstention threshold was calibrated on, as it was.
                 phrases = len(pairs & _pairs(words)) / len(pairs) if pairs else 0.0

@@ -10,13 +10,18 @@ copied them into FAISS) and not the index's.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from index.dense import DenseIndex
 from index.errors import UnknownDocumentError
 from index.settings import DenseSettings
 from index.store import Entry, IndexStore, Snapshot
+from index.tokens import PassageTokens, TokenStates
 from index.types import Document, Passage
+
+log = logging.getLogger(__name__)
 
 _COPY_ROWS = 65_536  # kept rows are copied into a new index this many at a time
 
@@ -56,6 +61,12 @@ class SnapshotBuilder:
         self.dense = _grown(indexes[0], base.vectors, keep, int(keep.sum()) + new_passages, settings)
         self.sentences = _grown(indexes[1], base.sentence_vectors, sentence_keep,
                                 int(sentence_keep.sum()) + new_sentences, settings)
+        self.token_limit = settings.token_states_max
+        # Token states of the kept passages, then of each added one; None once any passage has
+        # none (an older index, an embedder without them), and the snapshot is searched without.
+        self.tokens: list[PassageTokens] | None = (
+            [base.tokens.passage(int(i)) for i in np.flatnonzero(keep)] if base.tokens is not None
+            else [] if not base.passages else None)
 
     def add(self, entry: Entry) -> None:
         """One document's passages and vectors (those are in the indexes now; drop them)."""
@@ -63,12 +74,25 @@ class SnapshotBuilder:
         self.passages.extend(entry.passages)
         self.dense.add(entry.vectors)
         self.sentences.add(entry.sentence_vectors)
+        if self.tokens is not None and entry.tokens is not None:
+            self.tokens.extend(entry.tokens)
+        else:
+            self.tokens = None
         self.changed = True
 
     def snapshot(self) -> Snapshot:
         """The new snapshot; its vectors are read-only views of the indexes it carries."""
+        tokens = None
+        if self.tokens is not None and self.tokens:
+            rows = sum(len(t.states) for t in self.tokens)
+            if rows <= self.token_limit:
+                tokens = TokenStates.join(self.tokens, self.dim)
+            else:
+                log.warning("%d token states exceed DenseSettings.token_states_max (%d): the index "
+                            "is searched without token re-ranking", rows, self.token_limit)
         return Snapshot(self.model, self.dim, self.chunking, dict(self.documents), tuple(self.passages),
-                        self.dense.vectors(), self.sentences.vectors(), (self.dense, self.sentences))
+                        self.dense.vectors(), self.sentences.vectors(), (self.dense, self.sentences),
+                        tokens=tokens)
 
 
 def remove_documents(store: IndexStore, ids: set[str]) -> Snapshot:

@@ -79,6 +79,7 @@ class QueryCache:
         self.dim = inner.dim
         self._size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._states: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -103,11 +104,31 @@ class QueryCache:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
 
+    def query_states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The inner embedder's question vector and token states, kept like the vectors."""
+        with self._lock:
+            known = self._states.get(text)
+            if known is not None:
+                self._states.move_to_end(text)
+                return known
+        vector, states = self.inner.query_states(text)  # type: ignore[attr-defined]
+        vector.flags.writeable = states.flags.writeable = False
+        with self._lock:
+            self._states[text] = (vector, states)
+            while len(self._states) > self._size:
+                self._states.popitem(last=False)
+        return vector, states
+
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
     def __getattr__(self, attribute: str) -> object:  # e.g. max_tokens, embed_passages_and_spans
         return getattr(self.inner, attribute)
+
+
+def gives_token_states(embedder: Embedder) -> bool:
+    """Whether ``embedder`` (or the one it wraps) gives token states for re-ranking."""
+    return callable(getattr(getattr(embedder, "inner", embedder), "query_states", None))
 
 
 def load_embedder(settings: ModelSettings) -> Embedder:

@@ -14,7 +14,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.diacritics import DiacriticModel, mostly_bare
-from index.embed import Embedder
+from index.embed import Embedder, gives_token_states
 from index.lexical import LexicalIndex, query_terms
 from index.settings import RetrievalSettings
 from index.store import Snapshot
@@ -71,6 +71,9 @@ class HybridRetriever:
             DenseIndex(snapshot.dim, snapshot.vectors), DenseIndex(snapshot.dim, snapshot.sentence_vectors))
         self.lexical = snapshot.lexical or LexicalIndex([p.embed_text for p in self.passages])
         self.diacritics = snapshot.diacritics or DiacriticModel(p.search_body for p in self.passages)
+        self.tokens = snapshot.tokens
+        # Re-ranked by token states when the snapshot has them and the embedder gives a question's.
+        self.reranks = self.tokens is not None and gives_token_states(embedder)
 
     def prepare(self, query: str) -> str:
         """The query as searched: a Vietnamese query typed without diacritics gets them back."""
@@ -85,6 +88,13 @@ class HybridRetriever:
         if detect_language(query) == "en":
             return anchor_tokens(query), self.settings.lexical_weight_en
         return query_terms(query), self.settings.lexical_weight_vi
+
+    def token_weight(self, query: str) -> float:
+        """The weight of the token re-ranking for this query's language (0: none)."""
+        if not self.reranks:
+            return 0.0
+        s = self.settings
+        return s.token_weight_en if detect_language(query) == "en" else s.token_weight_vi
 
     def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
         first, n = self._first_sentence[row], self._sentence_count[row]
@@ -106,7 +116,12 @@ class HybridRetriever:
         if n == 0 or not query.strip():
             return []
         query = self.prepare(query)
-        qvec = self.embedder.embed_queries([query])[0]
+        query_tokens: np.ndarray | None = None
+        token_weight = self.token_weight(query)
+        if token_weight > 0:
+            qvec, query_tokens = self.embedder.query_states(query)  # type: ignore[attr-defined]
+        else:
+            qvec = self.embedder.embed_queries([query])[0]
         if document_ids is not None:
             pool = np.array([i for i, p in enumerate(self.passages) if p.document_id in document_ids],
                             dtype=np.int64)
@@ -129,14 +144,21 @@ class HybridRetriever:
         bound = self.lexical.upper_bound(terms)
         lexical_norm = lexical_pool / bound if bound > 0 else np.zeros_like(lexical_pool)
         fused = (1.0 - weight) * _minmax(dense_pool) + weight * lexical_norm
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = np.argsort(-fused, kind="stable")[: max(k, self.settings.token_depth)]
+        score, token = fused, np.full(len(fused), np.nan, dtype=np.float32)
+        if query_tokens is not None and self.tokens is not None:
+            token[order] = self.tokens.maxsim(query_tokens, pool[order])
+            score = np.where(np.isnan(token), fused, (1.0 - token_weight) * fused + token_weight * token)
+            order = order[np.argsort(-score[order], kind="stable")]
         return [
             Hit(
                 passage=self.passages[int(pool[i])],
-                score=float(fused[i]),
+                score=float(score[i]),
                 dense_score=float(dense_pool[i]),
                 lexical_score=float(lexical_pool[i]),
                 sentence_scores=tuple(self._sentence_cosines(int(pool[i]), qvec).tolist()),
+                fused_score=None if np.isnan(token[i]) else float(fused[i]),
+                token_score=None if np.isnan(token[i]) else float(token[i]),
             )
-            for i in order
+            for i in order[:k]
         ]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.settings import ModelSettings
+from index.tokens import PassageTokens
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,16 @@ def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return _normalise(summed / np.maximum(mask.sum(axis=1, keepdims=True), 1))
 
 
+def _content_states(hidden: np.ndarray, mask: np.ndarray, encoding: Any, prompt: str) -> np.ndarray:
+    """The states of a text's own tokens: not the prompt's, the special tokens or padding."""
+    kept = int(mask.sum())
+    if len(encoding.ids) > kept:  # truncated: the last kept row is the closing </s>
+        kept -= 1
+    rows = [i for i, (start, end) in enumerate(encoding.offsets[:kept])
+            if end > start and start >= len(prompt)]
+    return np.asarray(hidden[rows], dtype=np.float32)
+
+
 class OnnxEmbedder:
     """Mean-pooled, normalised e5 vectors from an ONNX export; texts run shortest first in small
     batches, so padding stays small (measured fastest at batch 1-4 on 2 cores)."""
@@ -121,14 +132,22 @@ class OnnxEmbedder:
         hidden, mask, _ = self._hidden(texts)
         return _pool(hidden, mask)
 
-    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prompt: str,
+                keep: Sequence[bool] | None = None) -> tuple[np.ndarray, list[PassageTokens | None]]:
+        """Vectors of ``texts`` and, for those ``keep`` marks, their content tokens' states."""
+        tokens: list[PassageTokens | None] = [None] * len(texts)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32), tokens
         prompted = [prompt + t for t in texts]
         out = np.empty((len(prompted), self.dim), dtype=np.float32)
         for rows in self._batches(prompted):
-            out[rows] = self._run([prompted[i] for i in rows])
-        return out
+            hidden, mask, encodings = self._hidden([prompted[i] for i in rows])
+            out[rows] = _pool(hidden, mask)
+            for b, row in enumerate(rows):
+                if keep is not None and keep[row]:
+                    states = _content_states(hidden[b], mask[b], encodings[b], prompt)
+                    tokens[row] = PassageTokens.quantise(states)
+        return out, tokens
 
     def _batches(self, texts: Sequence[str]) -> list[np.ndarray]:
         order = np.argsort([len(t) for t in texts], kind="stable")
@@ -162,10 +181,22 @@ class OnnxEmbedder:
         return out, flat.astype(np.float32)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._settings.passage_prompt)
+        return self._encode(texts, self._settings.passage_prompt)[0]
+
+    def embed_passages_with_tokens(self, texts: Sequence[str],
+                                   keep: Sequence[bool]) -> tuple[np.ndarray, list[PassageTokens | None]]:
+        """Passage vectors and, from the same run, the token states of the texts ``keep`` marks."""
+        return self._encode(texts, self._settings.passage_prompt, keep)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._settings.query_prompt)
+        return self._encode(texts, self._settings.query_prompt)[0]
+
+    def query_states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A question's vector and its content tokens' unit states, from one run."""
+        prompt = self._settings.query_prompt
+        hidden, mask, encodings = self._hidden([prompt + text])
+        states = _content_states(hidden[0], mask[0], encodings[0], prompt)
+        return _pool(hidden, mask)[0], _normalise(states)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for a passage, prompt and special tokens included."""

@@ -33,6 +33,7 @@ from index.diacritics import DiacriticModel
 from index.errors import IndexStoreError, ModelError, NoIndexError
 from index.lexical import LexicalIndex
 from index.settings import DenseSettings
+from index.tokens import PassageTokens, TokenStates
 from index.types import Document, Passage, content_id
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Entry:
     passages: list[Passage]
     vectors: np.ndarray
     sentence_vectors: np.ndarray
+    tokens: list[PassageTokens] | None = None  # per passage, when the embedder gives them
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Snapshot:
     # when loaded with ``lexical=True``.
     lexical: LexicalIndex | None = field(default=None, compare=False, repr=False)
     diacritics: DiacriticModel | None = field(default=None, compare=False, repr=False)
+    # Every passage's token states for re-ranking, or None (embedder without them, older index).
+    tokens: TokenStates | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls, model: str, dim: int, chunking: dict[str, Any]) -> Snapshot:
@@ -229,10 +233,15 @@ class IndexStore:
                 f"{folder}: {dense.size} vectors for {len(passages)} passages, "
                 f"{sentences.size} for {n_sentences} sentences",
                 remedy="re-ingest into a fresh --index-dir")
+        tokens = TokenStates.load(folder)
+        if tokens is not None and tokens.passages != len(passages):
+            log.warning("%s: token states of %d passages for %d: not used", folder, tokens.passages,
+                        len(passages))
+            tokens = None
         return Snapshot(model, dim, manifest["chunking"], {d.id: d for d in docs}, passages,
                         dense.vectors(), sentences.vectors(), (dense, sentences),
                         _lexical(folder, passages) if lexical else None,
-                        _diacritics(folder, passages) if lexical else None)
+                        _diacritics(folder, passages) if lexical else None, tokens)
 
     def _dense(self, dim: int, vectors: np.ndarray, base: DenseIndex | None) -> DenseIndex:
         """The index for ``vectors``: ``base`` itself when ``vectors`` are its own storage and it
@@ -256,9 +265,13 @@ class IndexStore:
         sentences = self._dense(snapshot.dim, snapshot.sentence_vectors, bases[1])
         dense.save(tmp / "dense.faiss")
         sentences.save(tmp / "sentences.faiss")
+        tokens = snapshot.tokens
+        if tokens is not None and tokens.passages == len(snapshot.passages):
+            tokens.save(tmp)
         manifest = {**snapshot.manifest(), "dense": {
             "ann_min_vectors": self.dense.ann_min_vectors,
-            "passages": dense.describe(), "sentences": sentences.describe()}}
+            "passages": dense.describe(), "sentences": sentences.describe()},
+            "token_states": None if tokens is None else tokens.rows}
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for child in tmp.iterdir():

@@ -126,7 +126,14 @@ class Hit:
     """A retrieved passage with its fused score and the scores it came from."""
 
     passage: Passage
-    score: float
+    score: float  # what the hits are ordered by: fused, or re-ranked by token states
     dense_score: float | None = None
     lexical_score: float | None = None
     sentence_scores: tuple[float, ...] = ()  # query cosine of each of ``passage.sentences``
+    fused_score: float | None = None  # dense + BM25 before re-ranking, when re-ranked
+    token_score: float | None = None  # MaxSim of question and passage token states
+
+    @property
+    def fused(self) -> float:
+        """The fused dense + BM25 score (the answer's support was calibrated on it)."""
+        return self.score if self.fused_score is None else self.fused_score

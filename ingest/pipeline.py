@@ -20,6 +20,7 @@ from index.embed import Embedder
 from index.errors import IngestError
 from index.settings import Settings
 from index.store import Entry, IndexStore, Snapshot
+from index.tokens import PassageTokens
 from index.types import Document, Passage
 from ingest.chunk import chunk
 from ingest.clean import clean_pages
@@ -30,6 +31,15 @@ from ingest.structure import metadata, paragraphs
 log = logging.getLogger(__name__)
 # A file read and cut, waiting to be embedded.
 Built = tuple[Path, Document, list[Passage]]
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """One document's passage vectors, sentence vectors and passage token states (or None)."""
+
+    vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    tokens: list[PassageTokens] | None
 
 
 @dataclass
@@ -81,32 +91,45 @@ def looks_like_a_record(document: Document) -> bool:
     return bool(m.conference_number or m.term or m.dates or m.kind)
 
 
-def embed_passages_and_sentences(embedder: Embedder, passages: list[Passage],
-                                 late: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Passage vectors and sentence vectors; ``late``: sentences pooled from the passage's run."""
+def embed_passages_and_sentences(
+    embedder: Embedder, passages: list[Passage], late: bool
+) -> tuple[np.ndarray, np.ndarray, list[PassageTokens] | None]:
+    """Passage vectors, sentence vectors and, when the embedder gives them, each passage's token
+    states (from the passage's own run); ``late``: sentences pooled from the passage's run."""
     texts = [p.embed_text for p in passages]
     late_embed = getattr(embedder, "embed_passages_and_spans", None)
     if late and late_embed is not None:
         spans = [[(s - p.start + len(t) - len(p.text), e - p.start + len(t) - len(p.text))
                   for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
-        return cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
+        vectors, sentence_vectors = cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
+        return vectors, sentence_vectors, None
     # One run over the distinct texts: a passage of one sentence and no section prefix is its
     # sentence, and a repeated sentence is embedded once (XQuAD: 54 of 1,210 sentences).
     sentences = [s for p in passages for s in p.sentence_texts()]
     distinct = list(dict.fromkeys([*texts, *sentences]))
-    vectors = embedder.embed_passages(distinct)
     row = {text: i for i, text in enumerate(distinct)}
-    return vectors[[row[t] for t in texts]], vectors[[row[s] for s in sentences]]
+    with_tokens = getattr(embedder, "embed_passages_with_tokens", None)
+    tokens: list[PassageTokens] | None = None
+    if with_tokens is not None:
+        wanted = set(texts)
+        vectors, states = with_tokens(distinct, [t in wanted for t in distinct])
+        tokens = [states[row[t]] for t in texts]
+    else:
+        vectors = embedder.embed_passages(distinct)
+    return vectors[[row[t] for t in texts]], vectors[[row[s] for s in sentences]], tokens
 
 
-def embed_documents(embedder: Embedder, documents: list[list[Passage]],
-                    late: bool) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Passage and sentence vectors of each document's passages, from one run over them all."""
-    vectors, sentence_vectors = embed_passages_and_sentences(
+def embed_documents(embedder: Embedder, documents: list[list[Passage]], late: bool) -> list[Embedded]:
+    """Passage and sentence vectors (and token states) of each document's passages, from one run
+    over them all."""
+    vectors, sentence_vectors, tokens = embed_passages_and_sentences(
         embedder, [p for passages in documents for p in passages], late)
     passage_ends = np.cumsum([len(ps) for ps in documents])[:-1]
     sentence_ends = np.cumsum([sum(len(p.sentences) for p in ps) for ps in documents])[:-1]
-    return list(zip(np.split(vectors, passage_ends), np.split(sentence_vectors, sentence_ends), strict=True))
+    starts = np.concatenate([[0], passage_ends]).astype(int)
+    parts = zip(np.split(vectors, passage_ends), np.split(sentence_vectors, sentence_ends), starts,
+                documents, strict=True)
+    return [Embedded(v, sv, None if tokens is None else tokens[a:a + len(ps)]) for v, sv, a, ps in parts]
 
 
 def _groups(built: list[Built], texts: int) -> Iterator[list[Built]]:
@@ -184,8 +207,8 @@ def ingest_paths(
                 if on_file:
                     on_file(path, "embedding")
             embedded = embed_documents(embedder, [ps for _, _, ps in group], settings.model.late_sentences)
-            for (path, document, passages), (vectors, sentence_vectors) in zip(group, embedded, strict=True):
-                builder.add(Entry(document, passages, vectors, sentence_vectors))
+            for (path, document, passages), out in zip(group, embedded, strict=True):
+                builder.add(Entry(document, passages, out.vectors, out.sentence_vectors, out.tokens))
                 if str(path) in replaced:
                     report.replaced.append(replaced[str(path)])
                 report.added.append((str(path), document.id, len(passages)))

@@ -50,6 +50,26 @@ class FakeEmbedder:
         return 2 + len(text.split()) * 2
 
 
+class FakeTokenEmbedder(FakeEmbedder):
+    """The fake embedder with token states: one hashed vector per folded syllable."""
+
+    name = "fake-hash-64-tokens"
+
+    def _states(self, text: str) -> np.ndarray:
+        rows = [self._embed([tok])[0] for tok in tokens(text)] or [np.eye(self.dim, dtype=np.float32)[0]]
+        return np.stack(rows)
+
+    def embed_passages_with_tokens(self, texts: Sequence[str], keep: Sequence[bool]):  # type: ignore[no-untyped-def]
+        from index.tokens import PassageTokens
+
+        states = [PassageTokens.quantise(self._states(t)) if k else None
+                  for t, k in zip(texts, keep, strict=True)]
+        return self._embed(texts), states
+
+    def query_states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        return self._embed([text])[0], self._states(text)
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
