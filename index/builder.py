@@ -10,7 +10,8 @@ copied them into FAISS) and not the index's.
 
 from __future__ import annotations
 
-import logging
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -18,10 +19,8 @@ from index.dense import DenseIndex
 from index.errors import UnknownDocumentError
 from index.settings import DenseSettings
 from index.store import Entry, IndexStore, Snapshot
-from index.tokens import PassageTokens, TokenStates
+from index.tokens import TokenWriter
 from index.types import Document, Passage
-
-log = logging.getLogger(__name__)
 
 _COPY_ROWS = 65_536  # kept rows are copied into a new index this many at a time
 
@@ -47,7 +46,7 @@ class SnapshotBuilder:
     caller must drop its own reference to ``base`` and use only the builder from then on."""
 
     def __init__(self, base: Snapshot, remove: set[str], new_passages: int, new_sentences: int,
-                 settings: DenseSettings) -> None:
+                 settings: DenseSettings, spill: Path | None = None) -> None:
         for doc_id in remove:
             if doc_id not in base.documents:
                 raise UnknownDocumentError(f"no document with id {doc_id!r}", remedy="see `hoinghi docs`")
@@ -61,12 +60,14 @@ class SnapshotBuilder:
         self.dense = _grown(indexes[0], base.vectors, keep, int(keep.sum()) + new_passages, settings)
         self.sentences = _grown(indexes[1], base.sentence_vectors, sentence_keep,
                                 int(sentence_keep.sum()) + new_sentences, settings)
-        self.token_limit = settings.token_states_max
-        # Token states of the kept passages, then of each added one; None once any passage has
-        # none (an older index, an embedder without them), and the snapshot is searched without.
-        self.tokens: list[PassageTokens] | None = (
-            [base.tokens.passage(int(i)) for i in np.flatnonzero(keep)] if base.tokens is not None
-            else [] if not base.passages else None)
+        # Token states of the kept passages, then of each added one, written to files as they
+        # come; none once any passage has none (an older index, an embedder without them).
+        self.tokens: TokenWriter | None = None
+        if base.tokens is not None or not base.passages:
+            folder = Path(tempfile.mkdtemp(prefix=".tokens.", dir=spill))
+            self.tokens = TokenWriter(folder, base.dim, settings.token_states_max)
+            if base.tokens is not None:
+                self.tokens.add_kept(base.tokens, keep)
 
     def add(self, entry: Entry) -> None:
         """One document's passages and vectors (those are in the indexes now; drop them)."""
@@ -75,21 +76,17 @@ class SnapshotBuilder:
         self.dense.add(entry.vectors)
         self.sentences.add(entry.sentence_vectors)
         if self.tokens is not None and entry.tokens is not None:
-            self.tokens.extend(entry.tokens)
-        else:
+            for part in entry.tokens:
+                self.tokens.add(part)
+        elif self.tokens is not None:
+            self.tokens.discard()
             self.tokens = None
         self.changed = True
 
     def snapshot(self) -> Snapshot:
         """The new snapshot; its vectors are read-only views of the indexes it carries."""
-        tokens = None
-        if self.tokens is not None and self.tokens:
-            rows = sum(len(t.states) for t in self.tokens)
-            if rows <= self.token_limit:
-                tokens = TokenStates.join(self.tokens, self.dim)
-            else:
-                log.warning("%d token states exceed DenseSettings.token_states_max (%d): the index "
-                            "is searched without token re-ranking", rows, self.token_limit)
+        tokens = self.tokens.finish() if self.tokens is not None else None
+        self.tokens = None
         return Snapshot(self.model, self.dim, self.chunking, dict(self.documents), tuple(self.passages),
                         self.dense.vectors(), self.sentences.vectors(), (self.dense, self.sentences),
                         tokens=tokens)
@@ -98,7 +95,7 @@ class SnapshotBuilder:
 def remove_documents(store: IndexStore, ids: set[str]) -> Snapshot:
     """Remove documents by id under the writer lock; an unknown id changes nothing."""
     with store.writer():
-        builder = SnapshotBuilder(store.load(), ids, 0, 0, store.dense)
+        builder = SnapshotBuilder(store.load(), ids, 0, 0, store.dense, spill=store.root)
         snapshot = builder.snapshot()
         store.save(snapshot)
     return snapshot

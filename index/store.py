@@ -233,7 +233,7 @@ class IndexStore:
                 f"{folder}: {dense.size} vectors for {len(passages)} passages, "
                 f"{sentences.size} for {n_sentences} sentences",
                 remedy="re-ingest into a fresh --index-dir")
-        tokens = TokenStates.load(folder)
+        tokens = TokenStates.load(folder, dim)
         if tokens is not None and tokens.passages != len(passages):
             log.warning("%s: token states of %d passages for %d: not used", folder, tokens.passages,
                         len(passages))
@@ -306,6 +306,8 @@ class IndexStore:
                     f"another hoinghi process is writing to {self.root}",
                     remedy="wait for it to finish, then retry",
                 ) from exc
+            for stale in self.root.glob(".tokens.*"):  # a writer that died left them
+                shutil.rmtree(stale, ignore_errors=True)
             try:
                 yield
             finally:

@@ -8,19 +8,26 @@ mean, over the question's tokens, of each one's best cosine with a token of the 
 averages away.
 
 Stored int8 with one scale per token (388 bytes a token at 384 dimensions; cosine with the float
-states > 0.9999), memory-mapped at load: ``tokens.npy`` [T, dim] int8, ``token_scales.npy`` [T]
-float32, ``token_counts.npy`` [P] int32 (passage ``i`` owns the next ``counts[i]`` rows).
+states > 0.9999), memory-mapped at load: ``tokens.i8`` [T, dim] int8 and ``token_scales.f32``
+[T] float32 (raw), ``token_counts.npy`` [P] int32 (passage ``i`` owns the next ``counts[i]``
+rows). An ingest writes them to files as passages are embedded (``TokenWriter``), never holding
+a batch's token states in memory.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-FILES = ("tokens.npy", "token_scales.npy", "token_counts.npy")
+log = logging.getLogger(__name__)
+STATES, SCALES, COUNTS = "tokens.i8", "token_scales.f32", "token_counts.npy"
+_COPY_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,9 @@ class TokenStates:
         if len(states) != len(scales) or int(counts.sum()) != len(states):
             raise ValueError(f"{len(states)} token rows, {len(scales)} scales, counts sum {counts.sum()}")
         self.states, self.scales, self.counts = states, scales, counts
+        self.folder: Path | None = None  # where its files are, when it was loaded from files
+        self.owned = False  # those files are an ingest's own, to be moved into its snapshot
         self.first = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)[:-1]]) if len(counts) else counts
-
-    @classmethod
-    def join(cls, parts: Sequence[PassageTokens], dim: int) -> TokenStates:
-        if not parts:
-            return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.float32), np.zeros(0, np.int32))
-        return cls(np.concatenate([p.states for p in parts]), np.concatenate([p.scales for p in parts]),
-                   np.array([len(p.states) for p in parts], dtype=np.int32))
 
     @property
     def passages(self) -> int:
@@ -89,13 +91,90 @@ class TokenStates:
         return out
 
     def save(self, folder: Path) -> None:
-        for name, array in zip(FILES, (self.states, self.scales, self.counts), strict=True):
-            np.save(folder / name, np.ascontiguousarray(array))
+        """Into snapshot ``folder``: files an ingest wrote are moved there, others written."""
+        if self.folder is not None and self.owned:
+            for name in (STATES, SCALES, COUNTS):
+                shutil.move(self.folder / name, folder / name)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder, self.owned = folder, False
+            return
+        np.ascontiguousarray(self.states, dtype=np.int8).tofile(folder / STATES)
+        np.ascontiguousarray(self.scales, dtype=np.float32).tofile(folder / SCALES)
+        np.save(folder / COUNTS, np.asarray(self.counts, dtype=np.int32))
 
     @classmethod
-    def load(cls, folder: Path) -> TokenStates | None:
-        """The saved states, memory-mapped; None when the snapshot was written without them."""
-        if not all((folder / name).exists() for name in FILES):
+    def load(cls, folder: Path, dim: int) -> TokenStates | None:
+        """The states in ``folder``, memory-mapped; None when it was written without them."""
+        if not all((folder / name).exists() for name in (STATES, SCALES, COUNTS)):
             return None
-        states, scales, counts = (np.load(folder / name, mmap_mode="r") for name in FILES)
-        return cls(states, scales, np.asarray(counts))
+        counts = np.load(folder / COUNTS)
+        rows = int(counts.sum())
+        if ((folder / STATES).stat().st_size != rows * dim
+                or (folder / SCALES).stat().st_size != rows * 4):
+            log.warning("%s: token state files do not match their counts: not used", folder)
+            return None
+        if rows == 0:
+            return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.float32), counts)
+        states = np.memmap(folder / STATES, dtype=np.int8, mode="r", shape=(rows, dim))
+        scales = np.memmap(folder / SCALES, dtype=np.float32, mode="r", shape=(rows,))
+        out = cls(states, scales, counts)
+        out.folder = folder
+        return out
+
+
+class TokenWriter:
+    """Token states appended to files in ``folder`` passage by passage, up to ``limit`` rows:
+    past it the writer gives up (``full``) and the snapshot is searched without them."""
+
+    def __init__(self, folder: Path, dim: int, limit: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.dim, self.limit = folder, dim, limit
+        self.counts: list[int] = []
+        self.rows = 0
+        self.full = False
+        self._states: BinaryIO = (folder / STATES).open("wb")
+        self._scales: BinaryIO = (folder / SCALES).open("wb")
+
+    def add(self, part: PassageTokens) -> None:
+        if self.full:
+            return
+        if self.rows + len(part.states) > self.limit:
+            log.warning("token states past DenseSettings.token_states_max (%d rows): the index is "
+                        "searched without token re-ranking", self.limit)
+            self.full = True
+            return
+        self._states.write(np.ascontiguousarray(part.states, dtype=np.int8).tobytes())
+        self._scales.write(np.ascontiguousarray(part.scales, dtype=np.float32).tobytes())
+        self.counts.append(len(part.states))
+        self.rows += len(part.states)
+
+    def add_kept(self, tokens: TokenStates, keep: np.ndarray) -> None:
+        """The rows of the passages ``keep`` marks, copied a block at a time."""
+        rows = np.concatenate([np.arange(tokens.first[i], tokens.first[i] + tokens.counts[i])
+                               for i in np.flatnonzero(keep)] or [np.zeros(0, np.int64)])
+        if self.rows + len(rows) > self.limit:
+            self.full = True
+            return
+        for start in range(0, len(rows), _COPY_ROWS):
+            block = rows[start:start + _COPY_ROWS]
+            self._states.write(np.asarray(tokens.states[block], dtype=np.int8).tobytes())
+            self._scales.write(np.asarray(tokens.scales[block], dtype=np.float32).tobytes())
+        self.counts.extend(int(c) for c in tokens.counts[keep])
+        self.rows += len(rows)
+
+    def finish(self) -> TokenStates | None:
+        """The states written, memory-mapped (None, and the files gone, if it gave up)."""
+        self._states.close()
+        self._scales.close()
+        if self.full:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return None
+        np.save(self.folder / COUNTS, np.asarray(self.counts, dtype=np.int32))
+        out = TokenStates.load(self.folder, self.dim)
+        if out is not None:
+            out.owned = True
+        return out
+
+    def discard(self) -> None:
+        self.full = True
+        self.finish()

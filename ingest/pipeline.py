@@ -200,7 +200,8 @@ def ingest_paths(
         # Every vector goes straight into the new snapshot's indexes, sized for the batch now.
         builder = SnapshotBuilder(snapshot, set(replaced.values()),
                                   sum(len(ps) for _, _, ps in built),
-                                  sum(len(p.sentences) for _, _, ps in built for p in ps), settings.dense)
+                                  sum(len(p.sentences) for _, _, ps in built for p in ps), settings.dense,
+                                  spill=store.root)
         del snapshot  # its vectors are views of indexes the builder may grow in place
         for group in _groups(built, settings.model.embed_group):
             for path, _, _ in group:

@@ -28,7 +28,9 @@ def test_quantised_states_keep_their_direction() -> None:
 
 def test_maxsim_is_the_mean_best_cosine_of_the_question_tokens() -> None:
     eye = np.eye(4, dtype=np.float32)
-    tokens = TokenStates.join([PassageTokens.quantise(eye[[0, 1]]), PassageTokens.quantise(eye[[2]])], 4)
+    parts = [PassageTokens.quantise(eye[[0, 1]]), PassageTokens.quantise(eye[[2]])]
+    tokens = TokenStates(np.concatenate([p.states for p in parts]), np.concatenate([p.scales for p in parts]),
+                         np.array([2, 1]))
     query = eye[[0, 2]]
     # passage 0 holds token 0 (cosine 1) but not 2 (0); passage 1 holds 2 but not 0.
     assert np.allclose(tokens.maxsim(query, [0, 1]), [0.5, 0.5])
@@ -97,3 +99,24 @@ def test_weight_zero_and_vietnamese_questions_keep_the_fused_order(settings: Set
         hits = retriever.search(question, k=2)
         assert all(h.fused_score is None and h.token_score is None for h in hits)
         assert all(h.fused == h.score for h in hits)
+
+
+def test_past_the_limit_the_index_is_kept_without_token_states(settings: Settings) -> None:
+    limited = replace(settings, dense=replace(settings.dense, token_states_max=100))
+    store = IndexStore(limited.index_dir, limited.dense)
+    report = ingest_paths([CORPUS], store, FakeTokenEmbedder(), limited)
+    assert len(report.added) == 2
+    snapshot = store.load()
+    assert snapshot.tokens is None and len(snapshot.passages) > 50
+    assert not list(limited.index_dir.glob(".tokens.*"))  # the partial files are gone
+
+
+def test_a_dead_writers_token_files_are_removed_by_the_next(settings: Settings, tmp_path: Path) -> None:
+    stale = settings.index_dir / ".tokens.dead"
+    stale.mkdir(parents=True)
+    (stale / "tokens.i8").write_bytes(b"\0" * 64)
+    doc = tmp_path / "a.txt"
+    doc.write_text("Hội nghị lần thứ 5 bàn về ngân sách.", encoding="utf-8")
+    ingest_paths([doc], IndexStore(settings.index_dir), FakeTokenEmbedder(), settings)
+    assert not stale.exists()
+    assert IndexStore(settings.index_dir).load().tokens is not None
