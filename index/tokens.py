@@ -27,7 +27,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 STATES, SCALES, COUNTS = "tokens.i8", "token_scales.f32", "token_counts.npy"
-_COPY_ROWS = 65_536
+_COPY_BYTES = 1 << 24  # kept token states are copied 16 MB at a time
 
 
 @dataclass(frozen=True)
@@ -149,18 +149,37 @@ class TokenWriter:
         self.rows += len(part.states)
 
     def add_kept(self, tokens: TokenStates, keep: np.ndarray) -> None:
-        """The rows of the passages ``keep`` marks, copied a block at a time."""
-        rows = np.concatenate([np.arange(tokens.first[i], tokens.first[i] + tokens.counts[i])
-                               for i in np.flatnonzero(keep)] or [np.zeros(0, np.int64)])
-        if self.rows + len(rows) > self.limit:
+        """The rows of the passages ``keep`` marks, copied run by run of kept passages: read from
+        their files when they have them (a memory map would pull every page into the process)."""
+        rows = int(tokens.counts[keep].sum())
+        if self.rows + rows > self.limit:
             self.full = True
             return
-        for start in range(0, len(rows), _COPY_ROWS):
-            block = rows[start:start + _COPY_ROWS]
-            self._states.write(np.asarray(tokens.states[block], dtype=np.int8).tobytes())
-            self._scales.write(np.asarray(tokens.scales[block], dtype=np.float32).tobytes())
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+        for first, last in zip(edges[::2], edges[1::2], strict=True):  # passages [first, last)
+            lo = int(tokens.first[first])
+            hi = int(tokens.first[last - 1] + tokens.counts[last - 1])
+            self._copy(tokens, STATES, lo, hi, self._states)
+            self._copy(tokens, SCALES, lo, hi, self._scales)
         self.counts.extend(int(c) for c in tokens.counts[keep])
-        self.rows += len(rows)
+        self.rows += rows
+
+    def _copy(self, tokens: TokenStates, name: str, lo: int, hi: int, out: BinaryIO) -> None:
+        """Rows ``[lo, hi)`` of ``tokens``' states or scales onto ``out``."""
+        if tokens.folder is None:
+            array = tokens.states if name == STATES else tokens.scales
+            out.write(np.ascontiguousarray(array[lo:hi]).tobytes())
+            return
+        size = self.dim if name == STATES else 4
+        start, end = lo * size, hi * size
+        with (tokens.folder / name).open("rb") as fh:
+            fh.seek(start)
+            while start < end:
+                block = fh.read(min(_COPY_BYTES, end - start))
+                if not block:
+                    raise OSError(f"{tokens.folder / name}: shorter than its counts")
+                out.write(block)
+                start += len(block)
 
     def finish(self) -> TokenStates | None:
         """The states written, memory-mapped (None, and the files gone, if it gave up)."""
