@@ -57,7 +57,7 @@ class DenseSettings:
     # gives recall 0.957 vi / 0.934 en, 2048 gives 0.980 / 0.961 at /search p50 51 / 32 ms.
     hnsw_ef_search: int = 2048
     # Passage token states kept for re-ranking up to this many (388 bytes each at 384 dimensions:
-    # 10M ≈ 3.9 GB on disk, ~65k passages); past it the index is searched without them.
+    # 10M ≈ 3.9 GB on disk, 65-90k passages); past it the index is searched without them.
     token_states_max: int = 10_000_000
 
 
@@ -101,7 +101,7 @@ class RetrievalSettings:
     query_cache: int = 1024  # vectors of the last N distinct questions kept (0: none)
     # Late-interaction re-ranking of the fused top ``token_depth`` passages (or top k, if more):
     # score = (1 - w) × fused + w × MaxSim of the question's and the passage's token states.
-    # English w 0.95 (= fused + 20 × MaxSim, rescaled): XQuAD en→vi R@1 0.806 → 0.831; for
+    # English w 0.95 (= fused + 20 × MaxSim, rescaled): XQuAD en→vi R@1 0.806 → 0.829; for
     # Vietnamese questions it gained nothing (cross-validated by article), so 0: off there
     # (README "Token re-ranking").
     token_weight_vi: float = 0.0

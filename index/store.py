@@ -266,7 +266,9 @@ class IndexStore:
         dense.save(tmp / "dense.faiss")
         sentences.save(tmp / "sentences.faiss")
         tokens = snapshot.tokens
-        if tokens is not None and tokens.passages == len(snapshot.passages):
+        if tokens is not None and tokens.passages != len(snapshot.passages):
+            tokens = None
+        if tokens is not None:
             tokens.save(tmp)
         manifest = {**snapshot.manifest(), "dense": {
             "ann_min_vectors": self.dense.ann_min_vectors,

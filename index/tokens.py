@@ -113,11 +113,11 @@ class TokenStates:
                 or (folder / SCALES).stat().st_size != rows * 4):
             log.warning("%s: token state files do not match their counts: not used", folder)
             return None
-        if rows == 0:
-            return cls(np.zeros((0, dim), np.int8), np.zeros(0, np.float32), counts)
-        states = np.memmap(folder / STATES, dtype=np.int8, mode="r", shape=(rows, dim))
-        scales = np.memmap(folder / SCALES, dtype=np.float32, mode="r", shape=(rows,))
-        out = cls(states, scales, counts)
+        if rows == 0:  # numpy cannot map an empty file
+            out = cls(np.zeros((0, dim), np.int8), np.zeros(0, np.float32), counts)
+        else:
+            out = cls(np.memmap(folder / STATES, dtype=np.int8, mode="r", shape=(rows, dim)),
+                      np.memmap(folder / SCALES, dtype=np.float32, mode="r", shape=(rows,)), counts)
         out.folder = folder
         return out
 

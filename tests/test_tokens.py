@@ -120,3 +120,12 @@ def test_a_dead_writers_token_files_are_removed_by_the_next(settings: Settings, 
     ingest_paths([doc], IndexStore(settings.index_dir), FakeTokenEmbedder(), settings)
     assert not stale.exists()
     assert IndexStore(settings.index_dir).load().tokens is not None
+
+
+def test_removing_every_document_leaves_empty_token_states(settings: Settings) -> None:
+    store = IndexStore(settings.index_dir)
+    ingest_paths([CORPUS], store, FakeTokenEmbedder(), settings)
+    remove_documents(store, set(store.load().documents))
+    after = store.load()
+    assert after.tokens is not None and after.tokens.passages == 0 and not after.passages
+    assert not list(settings.index_dir.glob(".tokens.*"))
