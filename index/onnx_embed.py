@@ -156,17 +156,20 @@ class OnnxEmbedder:
 
     def embed_passages_and_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, list[PassageTokens]]:
         """Passage vectors and, from the same run, one vector per character span of each passage
-        (mean of the span's token states in the passage's context)."""
+        (mean of the span's token states in the passage's context) and each passage's token states."""
         prompt = self._settings.passage_prompt
         prompted = [prompt + t for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        tokens: list[PassageTokens | None] = [None] * len(texts)
         for rows in self._batches(prompted):
             hidden, mask, encodings = self._hidden([prompted[i] for i in rows])
             out[rows] = _pool(hidden, mask)
             for b, row in enumerate(rows):
+                states = _content_states(hidden[b], mask[b], encodings[b], prompt)
+                tokens[row] = PassageTokens.quantise(states)
                 offsets = np.zeros((hidden.shape[1], 2), dtype=np.int64)  # padding: empty (0, 0)
                 kept = int(mask[b].sum())
                 offsets[: kept - 1] = encodings[b].offsets[: kept - 1]  # the closing </s> stays (0, 0)
@@ -178,7 +181,7 @@ class OnnxEmbedder:
                     else:  # cut off by truncation: embed it alone
                         span_out[row][j] = self._run([prompt + texts[row][start:end]])[0]
         flat = np.vstack(span_out) if span_out else np.zeros((0, self.dim), dtype=np.float32)
-        return out, flat.astype(np.float32)
+        return out, flat.astype(np.float32), [t for t in tokens if t is not None]
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._settings.passage_prompt)[0]

@@ -101,8 +101,7 @@ def embed_passages_and_sentences(
     if late and late_embed is not None:
         spans = [[(s - p.start + len(t) - len(p.text), e - p.start + len(t) - len(p.text))
                   for s, e in p.sentences] for p, t in zip(passages, texts, strict=True)]
-        vectors, sentence_vectors = cast(tuple[np.ndarray, np.ndarray], late_embed(texts, spans))
-        return vectors, sentence_vectors, None
+        return cast(tuple[np.ndarray, np.ndarray, list[PassageTokens]], late_embed(texts, spans))
     # One run over the distinct texts: a passage of one sentence and no section prefix is its
     # sentence, and a repeated sentence is embedded once (XQuAD: 54 of 1,210 sentences).
     sentences = [s for p in passages for s in p.sentence_texts()]

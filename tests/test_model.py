@@ -75,8 +75,10 @@ def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:
 
     texts = [p for p in _corpus_paragraphs() if len(sentences(p, 0, len(p))) >= 3][:6]
     spans = [sentences(t, 0, len(t)) for t in texts]
-    passages, late = real_embedder.embed_passages_and_spans(texts, spans)
+    passages, late, tokens = real_embedder.embed_passages_and_spans(texts, spans)
     assert np.allclose(passages, real_embedder.embed_passages(texts), atol=1e-5)
+    _, same_run = real_embedder.embed_passages_with_tokens(texts, [True] * len(texts))
+    assert all(np.array_equal(a.states, b.states) for a, b in zip(tokens, same_run, strict=True))
     assert late.shape == (sum(len(s) for s in spans), real_embedder.dim)
     assert np.allclose(np.linalg.norm(late, axis=1), 1.0, atol=1e-5)
     alone = real_embedder.embed_passages([t[s:e] for t, ss in zip(texts, spans, strict=True) for s, e in ss])
