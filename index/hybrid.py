@@ -74,6 +74,9 @@ class HybridRetriever:
         self.tokens = snapshot.tokens
         # Re-ranked by token states when the snapshot has them and the embedder gives a question's.
         self.reranks = self.tokens is not None and gives_token_states(embedder)
+        if self.tokens is None and self.passages and gives_token_states(embedder):
+            log.info("this index has no token states (built before hoinghi kept them): English "
+                     "questions are not re-ranked; re-ingest into a fresh --index-dir to add them")
 
     def prepare(self, query: str) -> str:
         """The query as searched: a Vietnamese query typed without diacritics gets them back."""
