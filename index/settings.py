@@ -101,7 +101,7 @@ class RetrievalSettings:
     query_cache: int = 1024  # vectors of the last N distinct questions kept (0: none)
     # Late-interaction re-ranking of the fused top ``token_depth`` passages (or top k, if more):
     # score = (1 - w) × fused + w × MaxSim of the question's and the passage's token states.
-    # English w 0.95 (= fused + 20 × MaxSim, rescaled): XQuAD en→vi R@1 0.806 → 0.829; for
+    # English w 0.95 (= fused + 19 × MaxSim, rescaled): XQuAD en→vi R@1 0.806 → 0.829; for
     # Vietnamese questions it gained nothing (cross-validated by article), so 0: off there
     # (README "Token re-ranking").
     token_weight_vi: float = 0.0
