@@ -54,3 +54,14 @@ def test_gate_checks_minimums_and_maximums() -> None:
     assert failed == ["answers.accuracy = 0.5 is below 0.7", "citations.recall: not measured",
                       "abstention.answerable_abstained = 2 is above 0"]
     assert gate.check({"answers": {"accuracy": 0.8}}, {"answers.accuracy": 0.7}) == []
+
+
+def test_token_sweep_orders_each_questions_passages_by_fused_plus_lambda_maxsim() -> None:
+    from eval.token_sweep import _recall
+
+    # (fused, MaxSim, gold): the gold passage is second by fused score, first by MaxSim.
+    question = [(0.9, 0.70, False), (0.8, 0.80, True), (0.1, 0.75, False)]
+    assert _recall([question], 0.0, 1).tolist() == [False]
+    assert _recall([question], 0.0, 2).tolist() == [True]
+    assert _recall([question], 2.0, 1).tolist() == [True]  # 0.8 + 1.6 > 0.9 + 1.4
+    assert _recall([question], 2.0, 1, reranked=[False]).tolist() == [False]  # left in fused order
