@@ -147,7 +147,9 @@ def create_app(service: Service) -> FastAPI:
         out: dict[str, object] = {"status": "ok", "index": ready, "model": service.settings.model.name}
         if ready:
             snap = service.snapshot
-            out.update(documents=len(snap.documents), passages=len(snap.passages))
+            # Whether English questions are re-ranked by token states (README "Token re-ranking").
+            out.update(documents=len(snap.documents), passages=len(snap.passages),
+                       token_reranking=service.loaded.retriever.reranks)
         return out
 
     @app.post("/ask", response_model=AskResponse, dependencies=read)

@@ -123,6 +123,7 @@ def test_unexpected_errors_are_500_without_a_trace(
 def test_healthz_and_openapi(client: TestClient) -> None:
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["documents"] == 2 and health["passages"] > 0
+    assert health["token_reranking"] is False  # the fake embedder gives no token states
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/ask", "/search", "/documents", "/documents/{document_id}", "/healthz"} <= set(paths)
 
