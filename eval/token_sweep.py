@@ -1,10 +1,11 @@
 """The token re-ranking weight swept on XQuAD and the dev set, with a cross-validated XQuAD figure.
 
-Run: ``python -m eval.token_sweep [--lambdas 0 2 5 10 20 30 50 100] [--json out.json]``
+Run: ``python -m eval.token_sweep [--lambdas 0 2 5 10 20 30 50 100] [--depth 20] [--json out.json]``
 
-Each question's fused top 20 is retrieved once with its token scores (MaxSim of question and
-passage token states); then, for every λ, the 20 are ordered by ``fused + λ × MaxSim`` (the
-service's ``(1 - w) × fused + w × MaxSim`` with w = λ / (1 + λ)) and R@1 / R@5 are counted: a
+Each question's fused top ``--depth`` (20, the service's ``token_depth``) is retrieved once with
+its token scores (MaxSim of question and passage token states); then, for every λ, they are
+ordered by ``fused + λ × MaxSim`` (the service's ``(1 - w) × fused + w × MaxSim`` with
+w = λ / (1 + λ)) and R@1 / R@5 are counted: a
 passage of the question's context (XQuAD) or holding its evidence (dev set). "cross_validated":
 for each question language, λ chosen on the even-numbered XQuAD articles and tested on the odd
 ones, and the other way round (README "Token re-ranking").
@@ -30,14 +31,14 @@ from eval.xquad import indexed
 from index.settings import Settings
 
 DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
-DEPTH = 20
-# (fused, token score, gold) of each of a question's fused top 20
+# (fused, token score, gold) of each of a question's fused top passages
 Ranked = list[tuple[float, float, bool]]
 
 
 def _ranked(service: Service, question: str, gold: set[str]) -> Ranked:
-    """The fused top 20 with token scores: re-ranked by tokens alone (w 1) so every hit has both."""
-    hits = service.search(question, k=DEPTH)
+    """The fused top passages with token scores: re-ranked by tokens alone (w 1), so every hit
+    has both."""
+    hits = service.search(question, k=service.settings.retrieval.token_depth)
     return [(h.fused, h.token_score if h.token_score is not None else 0.0, h.passage.id in gold)
             for h in hits]
 
@@ -51,9 +52,9 @@ def _recall(questions: Sequence[Ranked], lam: float, k: int,
                     dtype=bool)
 
 
-def token_sweep(settings: Settings, lambdas: Sequence[float]) -> dict[str, Any]:
+def token_sweep(settings: Settings, lambdas: Sequence[float], depth: int = 20) -> dict[str, Any]:
     every = replace(settings, retrieval=replace(settings.retrieval, token_weight_en=1.0,
-                                                token_weight_vi=1.0, token_depth=DEPTH))
+                                                token_weight_vi=1.0, token_depth=depth))
     sets: dict[str, list[Ranked]] = {}
     articles: dict[str, np.ndarray] = {}
     with indexed(every) as xquad:
@@ -74,7 +75,7 @@ def token_sweep(settings: Settings, lambdas: Sequence[float]) -> dict[str, Any]:
                        for i in dev]
     # The dev set as the service runs it: its English questions re-ranked, its Vietnamese not.
     english = {"dev": [i.lang == "en" for i in dev]}
-    out: dict[str, Any] = {"depth": DEPTH, "lambdas": {}}
+    out: dict[str, Any] = {"depth": depth, "lambdas": {}}
     for lam in lambdas:
         out["lambdas"][str(lam)] = {
             name: {f"R@{k}": round(float(_recall(qs, lam, k, english.get(name)).mean()), 3) for k in (1, 5)}
@@ -101,10 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.token_sweep", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lambdas", type=float, nargs="+", default=[0, 2, 5, 10, 20, 30, 50, 100])
+    parser.add_argument("--depth", type=int, default=20, help="fused passages re-ranked per question")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    print(emit_json(token_sweep(Settings.from_env(), args.lambdas), args.json))  # noqa: T201
+    print(emit_json(token_sweep(Settings.from_env(), args.lambdas, args.depth), args.json))  # noqa: T201
     return 0
 
 
