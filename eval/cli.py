@@ -20,12 +20,11 @@ from rich.table import Table
 from api.service import BUNDLED_CORPUS, Service
 from eval import gate as gates
 from eval.harness import EvalResult, evaluate
-from eval.qa import load_qa
+from eval.qa import DEV_QA, load_qa
 from eval.report import emit_json, render
 from eval.xquad import evaluate_xquad
 from index.settings import Settings
 
-DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
 log = logging.getLogger(__name__)
 out = Console()
 err = Console(stderr=True)

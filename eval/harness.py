@@ -3,15 +3,19 @@ for answers — and measure retrieval, answers, citations, abstention and latenc
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from api.answer import normalise
-from api.service import Service
+from api.service import BUNDLED_CORPUS, Service
 from eval.metrics import contains_answer, exact_match, f1, ir_metrics, percentile, ratio
 from eval.qa import QAItem
+from index.settings import Settings
 from index.types import Passage
 
 
@@ -45,6 +49,15 @@ class EvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"metrics": self.metrics, "questions": [asdict(q) for q in self.questions]}
+
+
+@contextmanager
+def bundled_service(settings: Settings) -> Iterator[Service]:
+    """A service over a throwaway index of the bundled corpus, removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="hoinghi-eval-") as tmp:
+        service = Service(replace(settings, index_dir=Path(tmp) / "index"))
+        service.ingest([BUNDLED_CORPUS])
+        yield service
 
 
 def relevant_passages(item: QAItem, passages: Sequence[Passage],

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from index.errors import HoinghiError
 
+DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"  # the bundled dev set
+
 
 @dataclass(frozen=True)
 class QAItem:

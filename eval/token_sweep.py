@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,14 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from api.service import BUNDLED_CORPUS, Service
-from eval.harness import relevant_passages
-from eval.qa import load_qa
+from api.service import Service
+from eval.harness import bundled_service, relevant_passages
+from eval.qa import DEV_QA, load_qa
 from eval.report import emit_json
 from eval.xquad import indexed
 from index.settings import Settings
 
-DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
 # (fused, token score, gold) of each of a question's fused top passages
 Ranked = list[tuple[float, float, bool]]
 
@@ -66,9 +64,7 @@ def token_sweep(settings: Settings, lambdas: Sequence[float], depth: int = 20) -
                 _ranked(service, i.question, {p.id for p in passages if names[p.document_id] == i.context_id})
                 for i in items]
             articles[lang] = np.array([i.context_id.rsplit("-", 1)[0] for i in items])
-    with tempfile.TemporaryDirectory(prefix="hoinghi-token-sweep-") as tmp:
-        service = Service(replace(every, index_dir=Path(tmp) / "index"))
-        service.ingest([BUNDLED_CORPUS])
+    with bundled_service(every) as service:
         names = {d.id: d.name for d in service.snapshot.documents.values()}
         dev = [i for i in load_qa(DEV_QA) if i.answerable]
         sets["dev"] = [_ranked(service, i.question, relevant_passages(i, service.snapshot.passages, names))

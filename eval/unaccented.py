@@ -16,14 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from api.service import BUNDLED_CORPUS, Service
-from eval.harness import relevant_passages
-from eval.qa import QAItem, load_qa
+from api.service import Service
+from eval.harness import bundled_service, relevant_passages
+from eval.qa import DEV_QA, QAItem, load_qa
 from eval.report import emit_json
 from index.settings import Settings
 from index.text import strip_marks
-
-DEV_QA = Path(__file__).resolve().parent / "data" / "dev_qa.jsonl"
 
 
 def half_marks(text: str) -> str:
@@ -97,9 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.xquad:
         print(emit_json(xquad(Settings.from_env(), args.limit)))  # noqa: T201
         return 0
-    with tempfile.TemporaryDirectory(prefix="hoinghi-unaccented-") as tmp:
-        service = Service(replace(Settings.from_env(), index_dir=Path(tmp) / "index"))
-        service.ingest([BUNDLED_CORPUS])
+    with bundled_service(Settings.from_env()) as service:
         result = compare(service, load_qa(args.qa))
     print(emit_json(result, args.json))  # noqa: T201 - the command's output
     return 0
