@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -95,8 +95,7 @@ class QueryCache:
                     vector = vector.copy()
                     vector.flags.writeable = False
                     known[text] = self._vectors[text] = vector
-                while len(self._vectors) > self._size:
-                    self._vectors.popitem(last=False)
+                self._trim(self._vectors)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
@@ -115,9 +114,13 @@ class QueryCache:
         vector.flags.writeable = states.flags.writeable = False
         with self._lock:
             self._states[text] = (vector, states)
-            while len(self._states) > self._size:
-                self._states.popitem(last=False)
+            self._trim(self._states)
         return vector, states
+
+    def _trim(self, cache: OrderedDict[str, Any]) -> None:
+        """Drop the least recently used entries past ``size`` (the caller holds the lock)."""
+        while len(cache) > self._size:
+            cache.popitem(last=False)
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)

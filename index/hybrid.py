@@ -73,8 +73,9 @@ class HybridRetriever:
         self.diacritics = snapshot.diacritics or DiacriticModel(p.search_body for p in self.passages)
         self.tokens = snapshot.tokens
         # Re-ranked by token states when the snapshot has them and the embedder gives a question's.
-        self.reranks = self.tokens is not None and gives_token_states(embedder)
-        if self.tokens is None and self.passages and gives_token_states(embedder):
+        gives = gives_token_states(embedder)
+        self.reranks = self.tokens is not None and gives
+        if self.tokens is None and self.passages and gives:
             log.info("this index has no token states (built before hoinghi kept them): English "
                      "questions are not re-ranked; re-ingest into a fresh --index-dir to add them")
 

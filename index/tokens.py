@@ -135,13 +135,18 @@ class TokenWriter:
         self._states: BinaryIO = (folder / STATES).open("wb")
         self._scales: BinaryIO = (folder / SCALES).open("wb")
 
-    def add(self, part: PassageTokens) -> None:
+    def _fits(self, rows: int) -> bool:
+        """Whether ``rows`` more stay within the limit; past it the writer gives up, once."""
         if self.full:
-            return
-        if self.rows + len(part.states) > self.limit:
+            return False
+        if self.rows + rows > self.limit:
             log.warning("token states past DenseSettings.token_states_max (%d rows): the index is "
                         "searched without token re-ranking", self.limit)
             self.full = True
+        return not self.full
+
+    def add(self, part: PassageTokens) -> None:
+        if not self._fits(len(part.states)):
             return
         self._states.write(np.ascontiguousarray(part.states, dtype=np.int8).tobytes())
         self._scales.write(np.ascontiguousarray(part.scales, dtype=np.float32).tobytes())
@@ -152,8 +157,7 @@ class TokenWriter:
         """The rows of the passages ``keep`` marks, copied run by run of kept passages: read from
         their files when they have them (a memory map would pull every page into the process)."""
         rows = int(tokens.counts[keep].sum())
-        if self.rows + rows > self.limit:
-            self.full = True
+        if not self._fits(rows):
             return
         edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
         for first, last in zip(edges[::2], edges[1::2], strict=True):  # passages [first, last)
@@ -195,5 +199,6 @@ class TokenWriter:
         return out
 
     def discard(self) -> None:
+        """Give up without a word (a passage came without token states) and remove the files."""
         self.full = True
         self.finish()
