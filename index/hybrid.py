@@ -87,18 +87,18 @@ class HybridRetriever:
             return restored
         return query
 
-    def lexical_query(self, query: str) -> tuple[list[str], float]:
-        """The BM25 terms and fusion weight for this query's language."""
-        if detect_language(query) == "en":
+    def lexical_query(self, query: str, language: str) -> tuple[list[str], float]:
+        """The BM25 terms and fusion weight for this query in its ``language``."""
+        if language == "en":
             return anchor_tokens(query), self.settings.lexical_weight_en
         return query_terms(query), self.settings.lexical_weight_vi
 
-    def token_weight(self, query: str) -> float:
-        """The weight of the token re-ranking for this query's language (0: none)."""
+    def token_weight(self, language: str) -> float:
+        """The weight of the token re-ranking for questions in ``language`` (0: none)."""
         if not self.reranks:
             return 0.0
         s = self.settings
-        return s.token_weight_en if detect_language(query) == "en" else s.token_weight_vi
+        return s.token_weight_en if language == "en" else s.token_weight_vi
 
     def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
         first, n = self._first_sentence[row], self._sentence_count[row]
@@ -121,7 +121,8 @@ class HybridRetriever:
             return []
         query = self.prepare(query)
         query_tokens: np.ndarray | None = None
-        token_weight = self.token_weight(query)
+        language = detect_language(query)
+        token_weight = self.token_weight(language)
         if token_weight > 0:
             qvec, query_tokens = self.embedder.query_states(query)  # type: ignore[attr-defined]
         else:
@@ -134,7 +135,7 @@ class HybridRetriever:
             _, passage_ids = self.dense.search(qvec, size)
             _, sentence_ids = self.sentence_dense.search(qvec, size)
             pool = np.concatenate([passage_ids, self._owner[sentence_ids]])
-        terms, weight = self.lexical_query(query)
+        terms, weight = self.lexical_query(query, language)
         lexical_all = self.lexical.scores(terms)
         if document_ids is None:
             size = max(self.settings.candidates, k)
