@@ -28,12 +28,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.service import Service
 from eval.metrics import percentile
-from eval.qa import load_qa
+from eval.qa import DEV_QA, load_qa
 from eval.report import emit_json
 from index.embed import load_embedder
 from index.settings import Settings
-
-DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:

@@ -8,9 +8,9 @@ The plain pipeline is what a user would write from LangChain's tutorials: read e
 store, ``similarity_search(q, k)``, with the very same embedding model (bundled
 multilingual-e5-small with its query/passage prompts) wrapped as LangChain ``Embeddings``.
 
-The LangChain pipeline runs twice: with hoinghi's embedder (the same ONNX Runtime model: equal
-engines, so the difference is the pipeline) and with the model through sentence-transformers on
-torch, as LangChain's ``HuggingFaceEmbeddings`` would load it (what a LangChain user gets).
+The LangChain pipeline runs twice: with hoinghi's embedder (the same engine, OpenVINO by default:
+equal engines, so the difference is the pipeline) and with the model through sentence-transformers
+on torch, as LangChain's ``HuggingFaceEmbeddings`` would load it (what a LangChain user gets).
 
 Reported for the bundled corpus (dev set) and the XQuAD contexts (vi and en questions): ingest
 seconds, query p50 ms, Recall@1/@5 (dev: a passage with an evidence string; XQuAD: the gold
@@ -31,13 +31,12 @@ from typing import Any
 
 from api.answer import normalise
 from api.service import BUNDLED_CORPUS, Service
-from eval.qa import load_qa
+from eval.qa import DEV_QA, load_qa
 from eval.report import emit_json
 from eval.xquad import parallel
 from index.embed import Embedder
 from index.settings import Settings
 
-DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
 # A retrieved chunk: its text and the name of the file it came from.
 Retrieve = Callable[[str, int], list[tuple[str, str]]]
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from api.service import BUNDLED_CORPUS, Service
 from eval.harness import evaluate
-from eval.qa import load_qa
+from eval.qa import DEV_QA, load_qa
 from eval.report import emit_json
 from eval.xquad import XQuADItem, build_index, parallel, run_items
 from index.diacritics import DiacriticModel, misread_rate
@@ -39,7 +39,6 @@ from index.embed import Embedder, load_embedder
 from index.settings import Settings
 from index.text import fold
 
-DEV_QA = Path(__file__).resolve().parent.parent / "eval" / "data" / "dev_qa.jsonl"
 OCR_RATE = 0.077
 _TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _MARKED = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư"}
