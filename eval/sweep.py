@@ -1,6 +1,7 @@
 """One answer setting swept on XQuAD: each question's top passages are retrieved once, then it is
 answered with every value of one ``AnswerSettings`` field (no corroborating search). Reports, per
-question language, how many answers hold the gold answer and how many questions were answered.
+question language, how many answers hold the gold answer (and how many hold it in their first
+cited sentence), how many questions were answered and how many sentences were cited.
 
 Run: ``python -m eval.sweep FIELD VALUE [VALUE ...] [--types date quantity] [--order-only]
 [--json out.json]``, e.g. ``python -m eval.sweep pair_share 0 0.5 1 1.5`` or
@@ -58,12 +59,16 @@ def sweep(settings: Settings, field: str, values: Sequence[float],
             answerer = OrderOnly(base, varied) if order_only else Answerer(base.documents, base.idf, varied)
             row: dict[str, Any] = {}
             for lang, pairs in asked.items():
-                right = answered = 0
+                right = first = answered = sentences = 0
                 for item, hits in pairs:
                     answer = answerer.answer(item.question, hits)
                     answered += answer.found
                     right += answer.found and contains_answer(answer.answer, [item.answer])
-                row[lang] = {"questions": len(pairs), "gold_in_answer": right, "answered": answered}
+                    first += answer.found and contains_answer(answer.citations[0].sentence, [item.answer])
+                    sentences += len(answer.citations)
+                row[lang] = {"questions": len(pairs), "gold_in_answer": right,
+                             "gold_in_first_sentence": first, "answered": answered,
+                             "sentences_cited": sentences}
             out[str(value)] = row
     return out
 
