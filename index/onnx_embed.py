@@ -158,7 +158,14 @@ class OnnxEmbedder:
                  engine: str = "openvino") -> None:
         from tokenizers import Tokenizer
 
-        self._engine = ENGINES[engine](ensure_onnx(model_dir))
+        onnx_file = ensure_onnx(model_dir)
+        try:
+            self._engine = ENGINES[engine](onnx_file)
+        except Exception as exc:  # no OpenVINO wheel for this platform, a CPU it cannot compile for
+            if engine != "openvino":
+                raise
+            log.warning("OpenVINO cannot run %s (%s); using ONNX Runtime", name, exc)
+            self._engine = _OrtEngine(onnx_file)
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._pad_id = self._tokenizer.token_to_id("<pad>") or 0
         self._settings = settings

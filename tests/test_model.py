@@ -75,6 +75,24 @@ def test_both_onnx_engines_match_sentence_transformers(real_embedder, model_cach
         assert cosine.min() >= 0.9999
 
 
+def test_without_openvino_the_export_runs_on_onnx_runtime(model_cache, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from index import onnx_embed
+    from index.embed import load_embedder
+    from index.settings import Settings
+
+    def unavailable(onnx_file):  # type: ignore[no-untyped-def]
+        raise ImportError("No module named 'openvino'")
+
+    monkeypatch.setitem(onnx_embed.ENGINES, "openvino", unavailable)
+    with caplog.at_level("WARNING", logger="index.onnx_embed"):
+        embedder = load_embedder(replace(Settings().model, cache_dir=model_cache))
+    assert embedder._engine.description == "ONNX Runtime float32"
+    assert "using ONNX Runtime" in caplog.text
+    assert embedder.embed_queries(["Mục tiêu tăng trưởng năm 2024?"]).shape == (1, embedder.dim)
+
+
 def test_unknown_backend_is_refused_with_the_choices(model_cache) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
