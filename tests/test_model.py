@@ -125,3 +125,15 @@ def test_late_sentence_vectors_come_from_the_passage_run(real_embedder) -> None:
     assert (owner[similarity.argmax(axis=1)] == owner).all()
     own_rank = (similarity > similarity.diagonal()[:, None]).sum(axis=1)
     assert own_rank.max() <= 5
+
+
+def test_questions_embedded_from_many_threads_get_their_own_vectors(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """FastAPI runs endpoints in worker threads: each thread's calls give what one thread gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"Mục tiêu tăng trưởng năm {year} là bao nhiêu?" for year in range(2010, 2026)]
+    expected = real_embedder.embed_queries(questions)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        vectors = list(pool.map(lambda q: real_embedder.embed_queries([q])[0], questions * 3))
+    for i, vector in enumerate(vectors):
+        assert float(vector @ expected[i % len(questions)]) >= 0.9999
