@@ -76,8 +76,9 @@ class HybridRetriever:
         gives = gives_token_states(embedder)
         self.reranks = self.tokens is not None and gives
         if self.tokens is None and self.passages and gives:
-            log.info("this index has no token states (built before hoinghi kept them): English "
-                     "questions are not re-ranked; re-ingest into a fresh --index-dir to add them")
+            log.info("this index has no token states (built before hoinghi kept them, by the torch "
+                     "backend, or past DenseSettings.token_states_max): English questions are not "
+                     "re-ranked; re-ingest into a fresh --index-dir with the default backend to add them")
 
     def prepare(self, query: str) -> str:
         """The query as searched: a Vietnamese query typed without diacritics gets them back."""
