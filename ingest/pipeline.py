@@ -33,15 +33,6 @@ log = logging.getLogger(__name__)
 Built = tuple[Path, Document, list[Passage]]
 
 
-@dataclass(frozen=True)
-class Embedded:
-    """One document's passage vectors, sentence vectors and passage token states (or None)."""
-
-    vectors: np.ndarray
-    sentence_vectors: np.ndarray
-    tokens: list[PassageTokens] | None
-
-
 @dataclass
 class IngestReport:
     """What an ingest did, file by file."""
@@ -118,17 +109,19 @@ def embed_passages_and_sentences(
     return vectors[[row[t] for t in texts]], vectors[[row[s] for s in sentences]], tokens
 
 
-def embed_documents(embedder: Embedder, documents: list[list[Passage]], late: bool) -> list[Embedded]:
-    """Passage and sentence vectors (and token states) of each document's passages, from one run
-    over them all."""
+def embed_documents(embedder: Embedder, group: list[Built], late: bool) -> list[Entry]:
+    """Each document of ``group`` with its passage and sentence vectors (and token states), from
+    one run over them all."""
+    documents = [ps for _, _, ps in group]
     vectors, sentence_vectors, tokens = embed_passages_and_sentences(
         embedder, [p for passages in documents for p in passages], late)
     passage_ends = np.cumsum([len(ps) for ps in documents])[:-1]
     sentence_ends = np.cumsum([sum(len(p.sentences) for p in ps) for ps in documents])[:-1]
     starts = np.concatenate([[0], passage_ends]).astype(int)
-    parts = zip(np.split(vectors, passage_ends), np.split(sentence_vectors, sentence_ends), starts,
-                documents, strict=True)
-    return [Embedded(v, sv, None if tokens is None else tokens[a:a + len(ps)]) for v, sv, a, ps in parts]
+    parts = zip(group, np.split(vectors, passage_ends), np.split(sentence_vectors, sentence_ends), starts,
+                strict=True)
+    return [Entry(document, passages, v, sv, None if tokens is None else tokens[a:a + len(passages)])
+            for (_, document, passages), v, sv, a in parts]
 
 
 def _groups(built: list[Built], texts: int) -> Iterator[list[Built]]:
@@ -206,15 +199,15 @@ def ingest_paths(
             for path, _, _ in group:
                 if on_file:
                     on_file(path, "embedding")
-            embedded = embed_documents(embedder, [ps for _, _, ps in group], settings.model.late_sentences)
-            for (path, document, passages), out in zip(group, embedded, strict=True):
-                builder.add(Entry(document, passages, out.vectors, out.sentence_vectors, out.tokens))
+            entries = embed_documents(embedder, group, settings.model.late_sentences)
+            for (path, document, passages), entry in zip(group, entries, strict=True):
+                builder.add(entry)
                 if str(path) in replaced:
                     report.replaced.append(replaced[str(path)])
                 report.added.append((str(path), document.id, len(passages)))
                 if not looks_like_a_record(document):
                     report.warnings.append((str(path), NOT_A_RECORD))
-            del embedded
+            del entries
         if builder.changed:
             store.save(builder.snapshot())
     return report
