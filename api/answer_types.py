@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.text import VI_MARKED_LETTERS, fold, has_vietnamese_marks, nfc
+from index.text import VI_MARKED_LETTERS, fold, has_vietnamese_marks, is_vietnamese_syllable, nfc
 
 
 class AnswerType(StrEnum):
@@ -65,10 +65,8 @@ _TITLE_WORD = rf"[{_UPPER}][{_LOWER}]+"
 # is not part of the name.
 _PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=True))})"
                      rf"(?:\s+{_TITLE_WORD}){{1,3}}(?!\w)")
-# The shape of a Vietnamese syllable once folded: onset, one to three vowels, coda. A capitalised
-# word that cannot be one is a foreign name in Vietnamese text ("Peyton Manning", "Broncos").
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+# A capitalised word that cannot be a Vietnamese syllable is a foreign name in Vietnamese text
+# ("Peyton Manning", "Broncos").
 _FOREIGN_NAME = re.compile(r"(?<!\w)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}(?!\w)")
 # Provinces whose names open with a surname ("Hà Nội" reads as Mr Hà Nội to the pattern above).
 _PLACES = ("Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Thái Bình",
@@ -124,16 +122,12 @@ def _quantities(sentence: str) -> list[Span]:
     return spans
 
 
-def _is_vietnamese_syllable(word: str) -> bool:
-    return _VI_SYLLABLE.fullmatch(fold(word).lower()) is not None
-
-
 def _foreign_names(sentence: str) -> list[Span]:
     """Runs of capitalised words none of which is a Vietnamese syllable: names written as in
     their own language, which Vietnamese text keeps ("John Elway", "New England Patriots")."""
     spans = []
     for m in _FOREIGN_NAME.finditer(sentence):
-        if not any(_is_vietnamese_syllable(w) for w in m.group(0).split()):
+        if not any(is_vietnamese_syllable(w) for w in m.group(0).split()):
             spans.append(Span(m.start(), m.end(), m.group(0)))
     return spans
 

@@ -62,10 +62,23 @@ def has_vietnamese_marks(text: str) -> bool:
     return _VI_MARKED.search(text) is not None
 
 
-def detect_language(text: str) -> str:
-    """'vi' or 'en': Vietnamese marks win; otherwise English function words decide.
+# The shape of a Vietnamese syllable once folded: onset, one to three vowels, coda. A word that
+# cannot be one is not Vietnamese ("growth", "Broncos"), whether or not it was typed with marks.
+_VI_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
-    Unaccented Vietnamese ("muc tieu tang truong") has no English function words and stays 'vi'.
+
+def is_vietnamese_syllable(word: str) -> bool:
+    return _VI_SYLLABLE.fullmatch(fold(word)) is not None
+
+
+def detect_language(text: str) -> str:
+    """'vi' or 'en': Vietnamese marks win; otherwise English function words decide, and without
+    them the lower-case words do: English if most cannot be Vietnamese syllables.
+
+    Unaccented Vietnamese ("muc tieu tang truong") stays 'vi'; English typed as keywords ("growth
+    target 2024") is 'en'. Capitalised words are left out of that count: names are written as in
+    their own language inside Vietnamese questions too ("Tesla Electric Light da lam gi?").
     """
     if has_vietnamese_marks(text):
         return "vi"
@@ -73,7 +86,11 @@ def detect_language(text: str) -> str:
     if not words:
         return "vi"
     english = sum(1 for w in words if w in _ENGLISH_STOPWORDS)
-    return "en" if english / len(words) >= 0.2 else "vi"
+    if english / len(words) >= 0.2:
+        return "en"
+    lower = [w for w in re.findall(r"[^\W\d_]+", nfc(text)) if w.islower()]
+    foreign = sum(1 for w in lower if not is_vietnamese_syllable(w))
+    return "en" if lower and foreign / len(lower) >= 0.5 else "vi"
 
 
 def anchor_tokens(text: str) -> list[str]:

@@ -34,6 +34,15 @@ def test_nfd_and_nfc_tokenize_alike() -> None:
     ("What was the 2024 growth target?", "en"),
     ("Tăng trưởng GRDP 6 tháng đầu năm 2024 đạt bao nhiêu?", "vi"),
     ("muc tieu tang truong GRDP nam 2024", "vi"),
+    # English typed as keywords, with no function word: most words cannot be Vietnamese syllables.
+    ("growth target 2024", "en"),
+    ("GRDP growth 2024", "en"),
+    ("Hanoi unemployment rate", "en"),
+    # Names stay out of the count: a Vietnamese question may name things in their own language.
+    ("Tesla Electric Light & Manufacturing da lam gi?", "vi"),
+    ("doanh thu Amazon nam 2023", "vi"),
+    ("bi thu thanh uy", "vi"),
+    ("GRDP 2024", "vi"),
 ])
 def test_detect_language(query: str, lang: str) -> None:
     assert detect_language(query) == lang
