@@ -39,6 +39,14 @@ def test_english_question_over_vietnamese_text(corpus_service: Service) -> None:
     assert all(Path(corpus_service.snapshot.documents[h.passage.document_id].source).exists() for h in hits)
 
 
+def test_english_typed_as_keywords_is_answered_as_english(corpus_service: Service) -> None:
+    # No English function word: read as unaccented Vietnamese, it met the Vietnamese threshold
+    # and was "not found".
+    answer = corpus_service.ask("growth target 2024")
+    assert answer.language == "en" and answer.found
+    assert answer.short_answer is not None and "7,5 - 8%" in answer.answer
+
+
 def test_english_hits_reranked_by_the_real_models_token_states(corpus_service: Service) -> None:
     snap = corpus_service.snapshot
     assert snap.tokens is not None and snap.tokens.passages == len(snap.passages)
