@@ -15,7 +15,7 @@ from api.answer import Answer, Answerer
 from api.generate import generative_answer
 from index.builder import remove_documents
 from index.embed import Embedder, QueryCache, load_embedder
-from index.errors import NoIndexError
+from index.errors import NoIndexError, UnknownDocumentError
 from index.hybrid import HybridRetriever
 from index.settings import Settings
 from index.store import IndexStore, Snapshot
@@ -107,6 +107,10 @@ class Service:
             document_ids: Collection[str] | None = None) -> Answer:
         """An extractive answer with citations from the top passages (or "not found")."""
         loaded = self.loaded
+        unknown = sorted(set(document_ids or ()) - loaded.snapshot.documents.keys())
+        if unknown:  # a stale or mistyped id would otherwise read as "not in the records"
+            raise UnknownDocumentError(f"no document with id {', '.join(map(repr, unknown))}",
+                                       remedy="GET /documents or `hoinghi docs` lists them")
         k = top_k or self.settings.answer.top_k
         question = clean_query(question)
 

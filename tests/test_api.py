@@ -43,6 +43,16 @@ def test_ask_can_be_restricted_to_documents(client: TestClient) -> None:
     assert all(c["document_id"] == only for c in body["citations"])
 
 
+def test_ask_restricted_to_an_unknown_document_is_404_naming_it(client: TestClient) -> None:
+    only = client.get("/documents").json()[0]["id"]
+    r = client.post("/ask", json={"question": "tăng trưởng GRDP bao nhiêu", "document_ids": [only, "nope"]})
+    assert r.status_code == 404
+    assert "'nope'" in r.json()["detail"] and only not in r.json()["detail"]
+    # No documents at all is a question about nothing: not found, not an error.
+    body = client.post("/ask", json={"question": "tăng trưởng GRDP bao nhiêu", "document_ids": []}).json()
+    assert body["found"] is False and body["citations"] == []
+
+
 @pytest.mark.parametrize("question", ["", "   ", "?!…", "x" * 1001])
 def test_bad_questions_are_422_with_a_message(client: TestClient, question: str) -> None:
     r = client.post("/ask", json={"question": question})
