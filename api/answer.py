@@ -115,7 +115,8 @@ def _coverage(weights: dict[str, float], present: set[str]) -> float:
 
 
 def _is_statement(text: str, headings: Sequence[str]) -> bool:
-    """A sentence that can answer: not a heading, a numbering line or a separator."""
+    """A sentence that can answer: not a heading (the document's title block included), a
+    numbering line or a separator."""
     words = re.findall(r"[^\W\d_]+", text)
     stripped = text.strip()
     return (len(words) >= 4 and any(w.islower() for w in words)
@@ -147,9 +148,11 @@ class Answerer:
         out = []
         for hit in hits:
             context = {fold(t) for t in tokens(hit.passage.embed_text)}
+            document = self.documents.get(hit.passage.document_id)
+            headings = (*hit.passage.section, document.meta.title) if document else hit.passage.section
             for (start, end), cosine in zip(hit.passage.sentences, hit.sentence_scores, strict=False):
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
-                if not _is_statement(text, hit.passage.section):
+                if not _is_statement(text, headings):
                     continue
                 words = [fold(t) for t in tokens(text)]
                 present = set(words)

@@ -144,3 +144,20 @@ def test_an_order_only_sweep_keeps_each_sentences_support() -> None:
     plain = base.candidates(question, [hit])
     assert {(c.start, c.support) for c in swept} == {(c.start, c.support) for c in plain}
     assert max(c.score for c in swept) > max(c.score for c in plain)  # the percentage weighs more
+
+
+def test_the_documents_title_is_not_an_answer() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+    from index.types import Document, DocumentMeta
+
+    title = "Kết quả Hội nghị lần thứ 31 Ban Chấp hành Đảng bộ Thành phố khóa XI"
+    statement = "Hội nghị đã biểu quyết thông qua Nghị quyết lần thứ 31."
+    hit = _two_sentences(title + "\n", statement, (0.85, 0.80))
+    document = Document(id="d", name="d", source="d.txt", sha256="0", text=hit.passage.text, pages=(),
+                        meta=DocumentMeta(title=title))
+    question = "Who chaired the 31st conference?"
+    untitled = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
+    assert untitled[0].text == title  # a heading-like line the passage's sections do not name
+    titled = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
+    assert [c.text for c in titled] == [statement]
