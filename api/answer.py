@@ -24,9 +24,10 @@ from index.types import Document, Hit
 # marks is one only as written: folded, "đâu" (where) would take "đầu" (đầu tư, đầu năm) with it,
 # "khi" "khí", "như" "nhu cầu" and "nhiêu" (bao nhiêu) "nhiều".
 _QUESTION_WORDS = frozenset(
-    "bao nhiêu nào gì ai khi đâu sao thế như what which who whom whose when where how why".split()
+    "bao nhiêu mấy nào gì ai khi đâu sao thế như what which who whom whose when where how why".split()
 )
-_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS)
+# Typed bare, "may" is as often "máy" (machine) or "may" (dệt may) as "mấy" (how many): content.
+_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS if w != "mấy")
 
 
 def _is_question_word(token: str) -> bool:

@@ -29,7 +29,7 @@ _CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
     (AnswerType.DATE, "khi nào|bao giờ|năm nào|tháng nào|ngày nào|thời gian nào|lúc nào",
      "when|what year|which year|what date|which month|what month"),
     (AnswerType.PERSON, "ai|người nào|vị nào|đồng chí nào", "who|whom|whose"),
-    (AnswerType.QUANTITY, "bao nhiêu|tỷ lệ|tỉ lệ|mức nào|số lượng",
+    (AnswerType.QUANTITY, "bao nhiêu|tỷ lệ|tỉ lệ|mức nào|số lượng|mấy",
      "how much|how many|what percentage|what proportion|what share|what rate|what level|"
      "what amount|by what|rate|percent|percentage|target|growth|revenue|number of|ratio"),
     (AnswerType.NAMED, "nào|gì", "which|what"),
@@ -37,6 +37,9 @@ _CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
 # "ai" (who) only as a word of its own: after a start, a space or nothing that joins words.
 _CUES = tuple((kind, re.compile(rf"(?<![\w'’-])(?:{fold(vi)}|{en})\b")) for kind, vi, en in _CUE_WORDS)
 _CUE_MARKED = frozenset(w for _, vi, _ in _CUE_WORDS for w in re.split(r"[|\s]", vi))
+# Cue words that count only typed with their marks: bare "may" is as often "máy" (machine), "may"
+# (dệt may, textiles) or English "may" as "mấy" (how many).
+_MARKS_REQUIRED = frozenset({"may"})
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
@@ -141,7 +144,8 @@ def question_type(question: str) -> AnswerType | None:
     for kind, cue in _CUES:
         for match in cue.finditer(folded):
             words = text[match.start():match.end()].split()
-            if all(w in _CUE_MARKED or not has_vietnamese_marks(w) for w in words):
+            if all((w in _CUE_MARKED or not has_vietnamese_marks(w))
+                   and not (w in _MARKS_REQUIRED and not has_vietnamese_marks(w)) for w in words):
                 return kind
     return None
 

@@ -116,6 +116,8 @@ def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> 
     assert _query_terms("Hội nghị họp ở đâu?", "vi") == ["hoi", "nghi", "hop", "o"]
     assert "nhieu" not in _query_terms("Tỷ lệ là bao nhiêu?", "vi")
     assert "dau" not in _query_terms("hoi nghi hop o dau", "vi")
+    assert "may" not in _query_terms("Hội nghị diễn ra trong mấy ngày?", "vi")
+    assert "may" in _query_terms("nganh det may tang bao nhieu", "vi")
 
 
 def test_the_sentence_holding_the_questions_word_pair_ranks_first_and_support_is_unchanged() -> None:

@@ -22,6 +22,10 @@ from api.answer_types import AnswerType, find_spans, opens_with_pronoun, questio
     ("Thái độ của Thành ủy là gì?", AnswerType.NAMED),  # "Thái" holds no "ai"
     ("loai khi nao da lam lua bung phat", AnswerType.DATE),  # typed bare: the folded reading
     ("Tỷ lệ giải ngân vốn đầu tư công là bao nhieu?", AnswerType.QUANTITY),  # half-accented
+    ("Hội nghị lần thứ 24 diễn ra trong mấy ngày?", AnswerType.QUANTITY),  # mấy: how many
+    ("Ngành dệt may nào tăng trưởng?", AnswerType.NAMED),  # "may" (dệt may) is not "mấy"
+    ("nganh det may nao tang truong", AnswerType.NAMED),  # nor typed bare
+    ("What may the city do next?", AnswerType.NAMED),
 ])
 def test_question_type(question: str, kind: AnswerType | None) -> None:
     assert question_type(question) == kind
