@@ -11,7 +11,7 @@ _VI_MARKED = re.compile(f"[{VI_MARKED_LETTERS}]", re.IGNORECASE)
 # Numbers keep their decimal/thousand separators; "7,5" and "7.5" fold to one token below.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
-_ENGLISH_STOPWORDS = frozenset(
+ENGLISH_STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before being between both but by can
     could did do does during each for from had has have how if in into is it its many more most
     much of on or other over same should since so some such than that the their them then there
@@ -85,7 +85,7 @@ def detect_language(text: str) -> str:
     words = [t for t in tokens(text) if not t[0].isdigit()]
     if not words:
         return "vi"
-    english = sum(1 for w in words if w in _ENGLISH_STOPWORDS)
+    english = sum(1 for w in words if w in ENGLISH_STOPWORDS)
     if english / len(words) >= 0.2:
         return "en"
     lower = [w for w in re.findall(r"[^\W\d_]+", nfc(text)) if w.islower()]
@@ -102,6 +102,6 @@ def anchor_tokens(text: str) -> list[str]:
     for raw in _TOKEN.findall(nfc(text)):
         if raw[0].isdigit():
             out.append(number_token(raw))
-        elif raw[0].isupper() and raw.lower() not in _ENGLISH_STOPWORDS:
+        elif raw[0].isupper() and raw.lower() not in ENGLISH_STOPWORDS:
             out.append(raw.lower())
     return out

@@ -65,3 +65,12 @@ def test_token_sweep_orders_each_questions_passages_by_fused_plus_lambda_maxsim(
     assert _recall([question], 0.0, 2).tolist() == [True]
     assert _recall([question], 2.0, 1).tolist() == [True]  # 0.8 + 1.6 > 0.9 + 1.4
     assert _recall([question], 2.0, 1, reranked=[False]).tolist() == [False]  # left in fused order
+
+
+def test_english_questions_as_keywords_drop_function_words_and_punctuation() -> None:
+    from eval.abstention import as_keywords
+    from index.text import detect_language
+
+    keywords = as_keywords("What was the growth target of the city in 2024?")
+    assert keywords == "growth target city 2024"
+    assert detect_language(keywords) == "en"
