@@ -73,15 +73,20 @@ def is_vietnamese_syllable(word: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """'vi' or 'en': Vietnamese marks win; otherwise English function words decide, and without
-    them the lower-case words do: English if most cannot be Vietnamese syllables.
+    """'vi' or 'en'. With Vietnamese marks: 'vi', unless ≥ 40% of the words are English function
+    words or lower-case words that cannot be Vietnamese syllables (an English question naming
+    "Nguyễn Văn Nên"). Without: English function words decide, and without them the lower-case
+    words do: English if most cannot be Vietnamese syllables.
 
     Unaccented Vietnamese ("muc tieu tang truong") stays 'vi'; English typed as keywords ("growth
-    target 2024") is 'en'. Capitalised words are left out of that count: names are written as in
-    their own language inside Vietnamese questions too ("Tesla Electric Light da lam gi?").
+    target 2024") is 'en'. Capitalised words are left out of the syllable count: names are written
+    as in their own language inside Vietnamese questions too ("Tesla Electric Light da lam gi?").
     """
     if has_vietnamese_marks(text):
-        return "vi"
+        written = re.findall(r"[^\W\d_]+", nfc(text))
+        english_words = sum(1 for w in written if w.lower() in ENGLISH_STOPWORDS
+                            or (w.islower() and not is_vietnamese_syllable(w)))
+        return "en" if english_words / len(written) >= 0.4 else "vi"
     words = [t for t in tokens(text) if not t[0].isdigit()]
     if not words:
         return "vi"

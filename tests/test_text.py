@@ -43,6 +43,13 @@ def test_nfd_and_nfc_tokenize_alike() -> None:
     ("doanh thu Amazon nam 2023", "vi"),
     ("bi thu thanh uy", "vi"),
     ("GRDP 2024", "vi"),
+    # Marks alone do not make a question Vietnamese: English naming Vietnamese people and places.
+    ("What did Nguyễn Văn Nên say about the economy?", "en"),
+    ("Who is Nguyễn Văn Nên?", "en"),
+    ("How many delegates attended Hội nghị lần thứ 24?", "en"),
+    # ... while Vietnamese words that are English function words ("an", "so") stay Vietnamese.
+    ("An ninh trật tự so với năm 2023 ra sao?", "vi"),
+    ("Doanh nghiệp dùng smartphone và website bao nhiêu?", "vi"),
 ])
 def test_detect_language(query: str, lang: str) -> None:
     assert detect_language(query) == lang
