@@ -104,9 +104,11 @@ class Span:
     strong: bool = True  # False for a bare integer, which may be a count or an identifier
 
 
-# A bare integer after these words, or followed by "-CT/TW" or "/2024", names something.
+# A bare integer after these words, or followed by "-CT/TW" or "/2024", names something: a
+# document, a term, or a day or month of a date ("ngày 13 đến ngày 14 tháng 6"; "6 tháng" counts).
 _IDENTIFIER_BEFORE = re.compile(
-    r"(số|thứ|khóa|khoá|lần|chỉ thị|kết luận|nghị quyết|quyết định|điều|khoản|mục)\s*$", re.IGNORECASE
+    r"(số|thứ|khóa|khoá|lần|chỉ thị|kết luận|nghị quyết|quyết định|điều|khoản|mục|ngày|tháng|năm)\s*$",
+    re.IGNORECASE,
 )
 _IDENTIFIER_AFTER = re.compile(r"^[-/.]\w")
 

@@ -48,6 +48,11 @@ def test_quantities_skip_years_periods_and_identifiers() -> None:
     assert not spans[0].strong  # a bare count, weaker evidence than a percentage
 
 
+def test_days_and_months_of_a_date_are_not_quantities() -> None:
+    sentence = "Hội nghị diễn ra từ ngày 13 đến ngày 14 tháng 6 năm 2024, trong 6 tháng có 220 đại biểu."
+    assert _texts(sentence, AnswerType.QUANTITY) == ["6", "220"]
+
+
 def test_dates() -> None:
     sentence = "Hội nghị diễn ra từ ngày 13 đến ngày 14 tháng 6 năm 2024 tại Thành ủy."
     assert _texts(sentence, AnswerType.DATE) == ["từ ngày 13 đến ngày 14 tháng 6 năm 2024"]
