@@ -151,14 +151,18 @@ class Answerer:
             context = {fold(t) for t in tokens(hit.passage.embed_text)}
             document = self.documents.get(hit.passage.document_id)
             headings = (*hit.passage.section, document.meta.title) if document else hit.passage.section
+            body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             for (start, end), cosine in zip(hit.passage.sentences, hit.sentence_scores, strict=False):
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                 if not _is_statement(text, headings):
                     continue
-                words = [fold(t) for t in tokens(text)]
+                searched = body[start - hit.passage.start : end - hit.passage.start]
+                words = [fold(t) for t in tokens(searched)]
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                spans = _answer_spans(text, kind, folded_question)
+                # Found in the corrected sentence ("ngày 02 thảng 12" reads "tháng"), quoted as written.
+                spans = tuple(replace(sp, text=text[sp.start:sp.end])
+                              for sp in _answer_spans(searched, kind, folded_question))
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)

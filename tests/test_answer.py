@@ -163,3 +163,17 @@ def test_the_documents_title_is_not_an_answer() -> None:
     assert untitled[0].text == title  # a heading-like line the passage's sections do not name
     titled = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
     assert [c.text for c in titled] == [statement]
+
+
+def test_spans_are_found_in_the_corrected_sentence_and_quoted_as_written() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+
+    written = "Ngày 02 thảng 12 năm 2023, Hội nghị được tổ chức tại Hội trường thành phố."
+    corrected = written.replace("thảng", "tháng")  # the OCR correction: same length, same offsets
+    passage = Passage(id="p", document_id="d", text=written, start=0, end=len(written), page=1,
+                      sentences=((0, len(written)),), search_text=corrected)
+    best = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(
+        "Hội nghị diễn ra khi nào?", [Hit(passage, 0.5, sentence_scores=(0.8,))])[0]
+    assert [sp.text for sp in best.spans] == ["Ngày 02 thảng 12 năm 2023"]
+    assert written[best.spans[0].start:best.spans[0].end] == best.spans[0].text
