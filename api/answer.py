@@ -160,9 +160,7 @@ class Answerer:
                 words = [fold(t) for t in tokens(searched)]
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                # Found in the corrected sentence ("ngày 02 thảng 12" reads "tháng"), quoted as written.
-                spans = tuple(replace(sp, text=text[sp.start:sp.end])
-                              for sp in _answer_spans(searched, kind, folded_question))
+                spans = _answer_spans(searched, kind, folded_question, written=text)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
@@ -210,11 +208,16 @@ class Answerer:
                       hits=tuple(hits))
 
 
-def _answer_spans(text: str, kind: AnswerType | None, folded_question: str) -> tuple[Span, ...]:
-    """Spans of the kind asked for that the question does not already say."""
+def _answer_spans(text: str, kind: AnswerType | None, folded_question: str,
+                  written: str | None = None) -> tuple[Span, ...]:
+    """Spans of the kind asked for that the question does not already say. ``text`` is the
+    sentence as searched (OCR misreadings corrected: "ngày 02 thảng 12" reads "tháng"); the
+    spans quote ``written``, the same sentence as the document has it, at the same offsets."""
     if kind is None:
         return ()
-    return tuple(sp for sp in find_spans(text, kind) if normalise(sp.text) not in folded_question)
+    quoted = text if written is None else written
+    return tuple(replace(sp, text=quoted[sp.start:sp.end]) for sp in find_spans(text, kind)
+                 if normalise(sp.text) not in folded_question)
 
 
 def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate:
@@ -233,7 +236,9 @@ def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate
     if start == best.start:
         return best
     text = passage.text[start - passage.start : best.end - passage.start]
-    return replace(best, start=start, text=text, spans=_answer_spans(text, kind, normalise(question)))
+    searched = passage.search_body[start - passage.start : best.end - passage.start]
+    return replace(best, start=start, text=text,
+                   spans=_answer_spans(searched, kind, normalise(question), written=text))
 
 
 def _short_answer(question: str, best: Candidate) -> str | None:
