@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from api.answer_types import AnswerType, Span, find_spans, opens_with_pronoun, question_type
+from api.answer_types import MARKED_ONLY, AnswerType, Span, find_spans, opens_with_pronoun, question_type
 from index.settings import AnswerSettings
 from index.text import anchor_tokens, detect_language, fold, has_vietnamese_marks, nfc, tokens
 from index.types import Document, Hit
@@ -26,8 +26,7 @@ from index.types import Document, Hit
 _QUESTION_WORDS = frozenset(
     "bao nhiêu mấy nào gì ai khi đâu sao thế như what which who whom whose when where how why".split()
 )
-# Typed bare, "may" is as often "máy" (machine) or "may" (dệt may) as "mấy" (how many): content.
-_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS if w != "mấy")
+_QUESTION_WORDS_FOLDED = frozenset(fold(w) for w in _QUESTION_WORDS - MARKED_ONLY)  # bare "may": content
 
 
 def _is_question_word(token: str) -> bool:
@@ -160,7 +159,7 @@ class Answerer:
                 words = [fold(t) for t in tokens(searched)]
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                spans = _answer_spans(searched, kind, folded_question, written=text)
+                spans = _answer_spans(searched, text, kind, folded_question)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
@@ -208,15 +207,14 @@ class Answerer:
                       hits=tuple(hits))
 
 
-def _answer_spans(text: str, kind: AnswerType | None, folded_question: str,
-                  written: str | None = None) -> tuple[Span, ...]:
-    """Spans of the kind asked for that the question does not already say. ``text`` is the
-    sentence as searched (OCR misreadings corrected: "ngày 02 thảng 12" reads "tháng"); the
-    spans quote ``written``, the same sentence as the document has it, at the same offsets."""
+def _answer_spans(searched: str, written: str, kind: AnswerType | None,
+                  folded_question: str) -> tuple[Span, ...]:
+    """Spans of the kind asked for that the question does not already say, found in the sentence
+    as searched (OCR misreadings corrected: "ngày 02 thảng 12" reads "tháng") and quoting it as
+    ``written`` in the document, at the same offsets."""
     if kind is None:
         return ()
-    quoted = text if written is None else written
-    return tuple(replace(sp, text=quoted[sp.start:sp.end]) for sp in find_spans(text, kind)
+    return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind)
                  if normalise(sp.text) not in folded_question)
 
 
@@ -238,7 +236,7 @@ def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate
     text = passage.text[start - passage.start : best.end - passage.start]
     searched = passage.search_body[start - passage.start : best.end - passage.start]
     return replace(best, start=start, text=text,
-                   spans=_answer_spans(searched, kind, normalise(question), written=text))
+                   spans=_answer_spans(searched, text, kind, normalise(question)))
 
 
 def _short_answer(question: str, best: Candidate) -> str | None:

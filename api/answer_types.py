@@ -37,9 +37,10 @@ _CUE_WORDS: tuple[tuple[AnswerType, str, str], ...] = (
 # "ai" (who) only as a word of its own: after a start, a space or nothing that joins words.
 _CUES = tuple((kind, re.compile(rf"(?<![\w'’-])(?:{fold(vi)}|{en})\b")) for kind, vi, en in _CUE_WORDS)
 _CUE_MARKED = frozenset(w for _, vi, _ in _CUE_WORDS for w in re.split(r"[|\s]", vi))
-# Cue words that count only typed with their marks: bare "may" is as often "máy" (machine), "may"
-# (dệt may, textiles) or English "may" as "mấy" (how many).
-_MARKS_REQUIRED = frozenset({"may"})
+# Question words that count only typed with their marks: bare "may" is as often "máy" (machine),
+# "may" (dệt may, textiles) or English "may" as "mấy" (how many). Also read by ``api.answer``.
+MARKED_ONLY = frozenset({"mấy"})
+_MARKED_ONLY_FOLDED = frozenset(fold(w) for w in MARKED_ONLY)
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
@@ -146,8 +147,8 @@ def question_type(question: str) -> AnswerType | None:
     for kind, cue in _CUES:
         for match in cue.finditer(folded):
             words = text[match.start():match.end()].split()
-            if all((w in _CUE_MARKED or not has_vietnamese_marks(w))
-                   and not (w in _MARKS_REQUIRED and not has_vietnamese_marks(w)) for w in words):
+            if all(w in _CUE_MARKED if has_vietnamese_marks(w) else w not in _MARKED_ONLY_FOLDED
+                   for w in words):
                 return kind
     return None
 
