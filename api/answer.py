@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from api.answer_types import MARKED_ONLY, AnswerType, Span, find_spans, opens_with_pronoun, question_type
+from api.answer_types import (
+    MARKED_ONLY,
+    AnswerType,
+    Span,
+    asks_count,
+    find_spans,
+    opens_with_pronoun,
+    question_type,
+)
 from index.settings import AnswerSettings
 from index.text import anchor_tokens, detect_language, fold, has_vietnamese_marks, nfc, tokens
 from index.types import Document, Hit
@@ -138,7 +146,7 @@ class Answerer:
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> list[Candidate]:
         language = detect_language(question)
-        kind = question_type(question)
+        kind, count = question_type(question), asks_count(question)
         terms = _query_terms(question, language)
         weights = {t: self.idf("~" + t) for t in terms}
         pairs = _pairs(_content_words(question))
@@ -159,7 +167,7 @@ class Answerer:
                 words = [fold(t) for t in tokens(searched)]
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                spans = _answer_spans(searched, text, kind, folded_question)
+                spans = _answer_spans(searched, text, kind, folded_question, count)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
@@ -208,13 +216,13 @@ class Answerer:
 
 
 def _answer_spans(searched: str, written: str, kind: AnswerType | None,
-                  folded_question: str) -> tuple[Span, ...]:
+                  folded_question: str, count: bool = False) -> tuple[Span, ...]:
     """Spans of the kind asked for that the question does not already say, found in the sentence
     as searched (OCR misreadings corrected: "ngày 02 thảng 12" reads "tháng") and quoting it as
-    ``written`` in the document, at the same offsets."""
+    ``written`` in the document, at the same offsets; ``count``: the question asks how many."""
     if kind is None:
         return ()
-    return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind)
+    return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind, count)
                  if normalise(sp.text) not in folded_question)
 
 

@@ -8,7 +8,7 @@ a named thing) and the shapes those answers take in Vietnamese official prose.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from index.text import VI_MARKED_LETTERS, fold, has_vietnamese_marks, is_vietnamese_syllable, nfc
@@ -41,6 +41,12 @@ _CUE_MARKED = frozenset(w for _, vi, _ in _CUE_WORDS for w in re.split(r"[|\s]",
 # "may" (dệt may, textiles) or English "may" as "mấy" (how many). Also read by ``api.answer``.
 MARKED_ONLY = frozenset({"mấy"})
 _MARKED_ONLY_FOLDED = frozenset(fold(w) for w in MARKED_ONLY)
+# "How many <noun>", "bao nhiêu <noun>", "mấy <noun>" ask for a count, which the records write as a
+# bare integer ("220 đại biểu", "12 nhóm nhiệm vụ"). Vietnamese "bao nhiêu" after a verb, or before
+# one of these words ("tăng bao nhiêu so với…", "bao nhiêu phần trăm"), asks for an amount.
+_COUNT_CUE = re.compile(r"(?<!\w)(how many|bao nhieu|may)\s+([^\W\d_]+)")
+_NOT_COUNTED = frozenset(fold(w) for w in """phần so trong về trên dưới khi để với vào tại ở của và
+    là thì mà từ đến cho sau trước hơn nữa tiền""".split())
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
@@ -140,23 +146,46 @@ def _foreign_names(sentence: str) -> list[Span]:
 
 def question_type(question: str) -> AnswerType | None:
     """The answer type a question asks for, or None when it does not say."""
-    text = nfc(question).lower()
-    folded = fold(text)
-    if len(folded) != len(text):  # not Vietnamese-shaped text: no offsets to check marks against
-        text = folded
+    text, folded = _question_text(question)
     for kind, cue in _CUES:
         for match in cue.finditer(folded):
-            words = text[match.start():match.end()].split()
-            if all(w in _CUE_MARKED if has_vietnamese_marks(w) else w not in _MARKED_ONLY_FOLDED
-                   for w in words):
+            if _cue_as_written(text[match.start():match.end()].split()):
                 return kind
     return None
 
 
-def find_spans(sentence: str, kind: AnswerType) -> list[Span]:
-    """Spans of ``sentence`` that could answer a question of type ``kind``."""
+def _cue_as_written(words: list[str]) -> bool:
+    """A cue's words typed with marks must be a question word as written; bare, not a word that
+    counts only with its marks."""
+    return all(w in _CUE_MARKED if has_vietnamese_marks(w) else w not in _MARKED_ONLY_FOLDED
+               for w in words)
+
+
+def _question_text(question: str) -> tuple[str, str]:
+    """The question lower-cased as written and folded, at the same offsets (folded twice when it
+    is not Vietnamese-shaped text, which has no offsets to check marks against)."""
+    text = nfc(question).lower()
+    folded = fold(text)
+    return (folded if len(folded) != len(text) else text), folded
+
+
+def asks_count(question: str) -> bool:
+    """Whether the question asks how many of something there are (see ``_COUNT_CUE``)."""
+    text, folded = _question_text(question)
+    for match in _COUNT_CUE.finditer(folded):
+        english = match.group(1) == "how many"
+        if _cue_as_written(text[match.start(1):match.end(1)].split()) and (
+                english or match.group(2) not in _NOT_COUNTED):
+            return True
+    return False
+
+
+def find_spans(sentence: str, kind: AnswerType, count: bool = False) -> list[Span]:
+    """Spans of ``sentence`` that could answer a question of type ``kind``; ``count``: the
+    question asks how many, so a bare integer is as good an answer as a percentage."""
     if kind is AnswerType.QUANTITY:
-        return _quantities(sentence)
+        spans = _quantities(sentence)
+        return [replace(sp, strong=True) for sp in spans] if count else spans
     if kind is AnswerType.DATE:
         return [Span(m.start(), m.end(), m.group(0)) for m in _DATE.finditer(sentence)]
     if kind is AnswerType.PERSON:

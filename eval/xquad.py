@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from api.service import Service
-from eval.metrics import contains_answer, ir_metrics, percentile
+from eval.metrics import contains_answer, exact_match, f1, ir_metrics, percentile
 from index.embed import Embedder
 from index.settings import Settings
 
@@ -72,6 +72,7 @@ def run_items(service: Service, items: list[XQuADItem], answers: bool = True,
     qrels = {item.id: {item.context_id: 1} for item in items}
     run: dict[str, dict[str, float]] = {}
     search_ms, ask_ms, contained = [], [], 0
+    shorts: list[tuple[float, float]] = []  # EM, F1 of each short answer given
     for item in items:
         started = time.perf_counter()
         hits = service.search(item.question, k=20)
@@ -86,6 +87,9 @@ def run_items(service: Service, items: list[XQuADItem], answers: bool = True,
             answer = service.ask(item.question)
             ask_ms.append(1000 * (time.perf_counter() - started))
             contained += answer.found and contains_answer(answer.answer, [item.answer])
+            if answer.found and answer.short_answer:
+                shorts.append((exact_match(answer.short_answer, [item.answer]),
+                               f1(answer.short_answer, [item.answer])))
         if on_item:
             on_item(item)
     metrics = ir_metrics(qrels, run)
@@ -94,6 +98,10 @@ def run_items(service: Service, items: list[XQuADItem], answers: bool = True,
                            "search_ms_p50": round(percentile(search_ms, 50), 1)}
     if answers:
         out["answer_contains_gold"] = round(contained / len(items), 4) if items else None
+        # The short answer against the gold span, where one is given (SQuAD EM / F1).
+        out["short_answers"] = len(shorts)
+        out["short_answer_em"] = round(sum(e for e, _ in shorts) / len(shorts), 4) if shorts else None
+        out["short_answer_f1"] = round(sum(f for _, f in shorts) / len(shorts), 4) if shorts else None
         out["ask_ms_p50"] = round(percentile(ask_ms, 50), 1)
     return out
 

@@ -108,6 +108,21 @@ def test_a_who_question_prefers_the_sentence_naming_someone_but_abstains_as_befo
     assert ranked[1].support == ranked[1].score
 
 
+def test_a_how_many_question_prefers_the_sentence_with_a_count_and_answers_it() -> None:
+    from api.answer import Answerer, _short_answer
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Hội nghị làm việc khẩn trương và hoàn thành chương trình. ",
+                         "Tổng số đại biểu tham dự là 220 đại biểu.", (0.92, 0.91))
+    answerer = Answerer({}, lambda term: 1.0, AnswerSettings(lexical_weight_en=0.0))
+    # A bare integer may be an identifier, so it counts for "how much" ...
+    assert answerer.candidates("How much was spent?", [hit])[0].text.startswith("Hội nghị")
+    # ... but answers "how many".
+    ranked = answerer.candidates("How many delegates attended?", [hit])
+    assert ranked[0].text.startswith("Tổng số") and ranked[0].features[2] == 1.0
+    assert _short_answer("How many delegates attended?", ranked[0]) == "220"
+
+
 def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> None:
     from api.answer import _query_terms
 

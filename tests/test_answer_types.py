@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.answer_types import AnswerType, find_spans, opens_with_pronoun, question_type
+from api.answer_types import AnswerType, asks_count, find_spans, opens_with_pronoun, question_type
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -46,6 +46,28 @@ def test_quantities_skip_years_periods_and_identifiers() -> None:
     spans = find_spans(sentence, AnswerType.QUANTITY)
     assert [s.text for s in spans] == ["220"]
     assert not spans[0].strong  # a bare count, weaker evidence than a percentage
+
+
+@pytest.mark.parametrize(("question", "count"), [
+    ("Có bao nhiêu đại biểu tham dự Hội nghị lần thứ 24?", True),
+    ("co bao nhieu dai bieu tham du", True),  # typed bare
+    ("How many delegates attended the 24th conference?", True),
+    ("Hội nghị lần thứ 24 diễn ra trong mấy ngày?", True),
+    ("Tăng trưởng GRDP đạt bao nhiêu?", False),  # after a verb: an amount
+    ("Doanh thu tăng bao nhiêu so với năm trước?", False),
+    ("Tăng bao nhiêu phần trăm?", False),
+    ("How much did tourism revenue grow?", False),
+    ("nganh det may nao tang", False),  # bare "may" is not "mấy"
+])
+def test_a_count_question(question: str, count: bool) -> None:
+    assert asks_count(question) is count
+
+
+def test_a_bare_integer_is_strong_evidence_only_when_the_question_asks_how_many() -> None:
+    sentence = "Tổng số đại biểu tham dự Hội nghị là 220 đại biểu."
+    assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY)] == [("220", False)]
+    assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY, count=True)] == [
+        ("220", True)]
 
 
 def test_days_and_months_of_a_date_are_not_quantities() -> None:

@@ -74,3 +74,33 @@ def test_english_questions_as_keywords_drop_function_words_and_punctuation() -> 
     keywords = as_keywords("What was the growth target of the city in 2024?")
     assert keywords == "growth target city 2024"
     assert detect_language(keywords) == "en"
+
+
+def test_xquad_scores_short_answers_where_one_is_given() -> None:
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from eval.xquad import XQuADItem, run_items
+
+    doc = SimpleNamespace(id="d1", name="xquad-00-00")
+    hit = SimpleNamespace(passage=SimpleNamespace(document_id="d1"), score=1.0)
+    replies = {"q1": ("Có 220 đại biểu.", "220"), "q2": ("Năm 2024 tăng 7%.", "2024"),
+               "q3": ("Không có số nào.", None)}
+
+    class Service:
+        def documents(self) -> list[Any]:
+            return [doc]
+
+        def search(self, question: str, k: int) -> list[Any]:
+            return [hit]
+
+        def ask(self, question: str) -> Any:
+            text, short = replies[question]
+            return SimpleNamespace(found=True, answer=text, short_answer=short)
+
+    items = [XQuADItem(q, "xquad-00-00", q, gold) for q, gold in (("q1", "220"), ("q2", "7%"),
+                                                                   ("q3", "bốn"))]
+    out = run_items(cast(Any, Service()), items)
+    assert out["answer_contains_gold"] == round(2 / 3, 4)
+    assert out["short_answers"] == 2  # q3 gave none: not counted as wrong, but not as given
+    assert out["short_answer_em"] == 0.5 and out["short_answer_f1"] == 0.5
