@@ -87,7 +87,8 @@ def _print_report(report: IngestReport) -> None:
     for source, doc_id, n in report.added:
         out.print(f"[green]added[/green]     {doc_id}  {n:4d} passages  {source}")
     for source in report.unchanged:
-        out.print(f"[dim]unchanged[/dim] {source}")
+        same = f" (same content as {report.same_as[source]}, indexed)" if source in report.same_as else ""
+        out.print(f"[dim]unchanged[/dim] {source}{same}")
     for doc_id in report.replaced:
         out.print(f"[yellow]replaced[/yellow]  {doc_id} (older version of a changed file)")
     for source, reason in report.skipped:

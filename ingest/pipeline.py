@@ -40,6 +40,8 @@ class IngestReport:
     added: list[tuple[str, str, int]] = field(default_factory=list)  # (source, id, passages)
     replaced: list[str] = field(default_factory=list)  # ids of superseded documents
     unchanged: list[str] = field(default_factory=list)  # sources already indexed as they are
+    # An unchanged source whose content is indexed under another name: source -> that name.
+    same_as: dict[str, str] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, note): indexed anyway
     passed_over: list[str] = field(default_factory=list)  # files of directories no reader takes
@@ -49,6 +51,7 @@ class IngestReport:
             "added": [{"source": s, "id": i, "passages": n} for s, i, n in self.added],
             "replaced": self.replaced,
             "unchanged": self.unchanged,
+            "same_as": self.same_as,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
             "warnings": [{"source": s, "warning": w} for s, w in self.warnings],
             "passed_over": self.passed_over,
@@ -163,7 +166,7 @@ def ingest_paths(
     with store.writer():
         snapshot = (store.load(expect_model=embedder.name) if store.exists()
                     else empty_snapshot(embedder, settings))
-        known = {d.sha256 for d in snapshot.documents.values()}
+        known = {d.sha256: d.source for d in snapshot.documents.values()}
         built: list[Built] = []
         for path in files:
             if on_file:
@@ -175,6 +178,8 @@ def ingest_paths(
                 sha = hashlib.sha256(raw.data).hexdigest()
                 if sha in known:
                     report.unchanged.append(str(path))
+                    if known[sha] != str(path.resolve()):  # a renamed or copied file: say which
+                        report.same_as[str(path)] = known[sha]
                     if on_file:
                         on_file(path, "unchanged")
                     continue
@@ -184,7 +189,7 @@ def ingest_paths(
                 if on_file:
                     on_file(path, "skipped")
                 continue
-            known.add(sha)
+            known[sha] = str(path.resolve())
             built.append((path, document, passages))
         built = correct_ocr(built, snapshot, settings)
         replaced = {str(path): old.id for path, document, _ in built

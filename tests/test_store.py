@@ -23,8 +23,22 @@ def test_ingest_twice_changes_nothing(settings: Settings, fake_embedder: FakeEmb
     assert len(first.added) == 2 and not first.skipped
     current = (settings.index_dir / "CURRENT").read_text()
     second = _ingest([CORPUS], settings, fake_embedder)
-    assert not second.added and len(second.unchanged) == 2
+    assert not second.added and len(second.unchanged) == 2 and not second.same_as
     assert (settings.index_dir / "CURRENT").read_text() == current
+
+
+def test_a_copy_under_another_name_is_unchanged_and_names_the_indexed_file(
+        tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text("Hội nghị lần thứ 5 bàn về ngân sách.", encoding="utf-8")
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / "b.txt"
+    copy.write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
+    report = _ingest([doc, copy], settings, fake_embedder)  # within one batch ...
+    assert len(report.added) == 1 and report.same_as == {str(copy): str(doc.resolve())}
+    again = _ingest([copy], settings, fake_embedder)  # ... and in a later one
+    assert again.unchanged == [str(copy)] and again.same_as == {str(copy): str(doc.resolve())}
+    assert again.to_dict()["same_as"] == again.same_as
 
 
 def test_changed_file_replaces_its_passages(tmp_path: Path, settings: Settings,
