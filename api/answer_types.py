@@ -112,7 +112,8 @@ class Span:
 
 
 # A bare integer after these words, or followed by "-CT/TW" or "/2024", names something: a
-# document, a term, or a day or month of a date ("ngày 13 đến ngày 14 tháng 6"; "6 tháng" counts).
+# document, a term, or a day or month of a date ("ngày 13 đến ngày 14 tháng 6"; "6 tháng" counts);
+# one opening the sentence or in parentheses of its own ("(4) Lãnh đạo…") numbers a list item.
 _IDENTIFIER_BEFORE = re.compile(
     r"(số|thứ|khóa|khoá|lần|chỉ thị|kết luận|nghị quyết|quyết định|điều|khoản|mục|ngày|tháng|năm)\s*$",
     re.IGNORECASE,
@@ -128,7 +129,8 @@ def _quantities(sentence: str) -> list[Span]:
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", text):
             continue  # a period of years, not a quantity
         if bare and (_YEAR_ONLY.match(text) or _IDENTIFIER_BEFORE.search(sentence[: m.start()])
-                     or _IDENTIFIER_AFTER.match(sentence[m.end():]) or m.start() == 0):
+                     or _IDENTIFIER_AFTER.match(sentence[m.end():]) or m.start() == 0
+                     or sentence[m.start() - 1] + sentence[m.end():m.end() + 1] == "()"):
             continue
         spans.append(Span(m.start(), m.end(), text, strong=not bare))
     return spans

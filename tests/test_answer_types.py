@@ -64,7 +64,7 @@ def test_a_count_question(question: str, count: bool) -> None:
 
 
 def test_a_bare_integer_is_strong_evidence_only_when_the_question_asks_how_many() -> None:
-    sentence = "Tổng số đại biểu tham dự Hội nghị là 220 đại biểu."
+    sentence = "(4) Tổng số đại biểu tham dự Hội nghị là 220 đại biểu."  # (4) numbers a list item
     assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY)] == [("220", False)]
     assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY, count=True)] == [
         ("220", True)]
