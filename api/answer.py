@@ -20,6 +20,7 @@ from api.answer_types import (
     AnswerType,
     Span,
     asks_count,
+    asks_percentage,
     find_spans,
     opens_with_pronoun,
     question_type,
@@ -146,7 +147,7 @@ class Answerer:
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> list[Candidate]:
         language = detect_language(question)
-        kind, count = question_type(question), asks_count(question)
+        kind, count, percent = question_type(question), asks_count(question), asks_percentage(question)
         terms = _query_terms(question, language)
         weights = {t: self.idf("~" + t) for t in terms}
         pairs = _pairs(_content_words(question))
@@ -169,7 +170,8 @@ class Answerer:
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
                 spans = _answer_spans(searched, text, kind, folded_question, count)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
-                typed = (any(sp.strong for sp in spans) if kind is AnswerType.QUANTITY
+                typed = (any(sp.strong and _agrees(sp, percent, count) for sp in spans)
+                         if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
                 type_weight = s.person_weight if kind is AnswerType.PERSON else s.type_weight
                 relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.fused
@@ -247,6 +249,12 @@ def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate
                    spans=_answer_spans(searched, text, kind, normalise(question)))
 
 
+def _agrees(span: Span, percent: bool, count: bool) -> bool:
+    """A percentage answers "what percentage", a count "how many"; the other kind is about
+    something else. Other quantity questions take either."""
+    return not (percent or count) or ("%" in span.text) == percent
+
+
 def _short_answer(question: str, best: Candidate) -> str | None:
     """The answer-type span of the best sentence nearest the words it shares with the question."""
     if not best.spans:
@@ -256,6 +264,9 @@ def _short_answer(question: str, best: Candidate) -> str | None:
                  for t in _query_terms(question, detect_language(question))]
     positions = [p for p in positions if p]
     strong = [sp for sp in best.spans if sp.strong] or list(best.spans)
+    if question_type(question) is AnswerType.QUANTITY:
+        percent, count = asks_percentage(question), asks_count(question)
+        strong = [sp for sp in strong if _agrees(sp, percent, count)] or strong
     if not positions:
         return strong[0].text.strip()
 

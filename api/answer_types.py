@@ -182,6 +182,14 @@ def asks_count(question: str) -> bool:
     return False
 
 
+_PERCENT_CUE = re.compile(r"(?<!\w)(?:phan tram|ty le|ti le|percent|percentage|proportion|rate)(?!\w)|%")
+
+
+def asks_percentage(question: str) -> bool:
+    """Whether the question asks for a percentage (phần trăm, tỷ lệ, what percentage, rate)."""
+    return _PERCENT_CUE.search(fold(nfc(question).lower())) is not None
+
+
 def find_spans(sentence: str, kind: AnswerType, count: bool = False) -> list[Span]:
     """Spans of ``sentence`` that could answer a question of type ``kind``; ``count``: the
     question asks how many, so a bare integer is as good an answer as a percentage."""

@@ -123,6 +123,24 @@ def test_a_how_many_question_prefers_the_sentence_with_a_count_and_answers_it() 
     assert _short_answer("How many delegates attended?", ranked[0]) == "220"
 
 
+def test_a_percentage_answers_what_percentage_and_a_count_how_many() -> None:
+    from api.answer import Answerer, _short_answer
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Thành phố có 711.988 hộ dân, trong đó 56,2% có việc làm ổn định. ",
+                         "Hội nghị kết thúc.", (0.9, 0.5))
+    answerer = Answerer({}, lambda term: 1.0, AnswerSettings())
+    for question, short in [("Bao nhiêu phần trăm hộ dân có việc làm ổn định?", "56,2%"),
+                            ("What percentage of households have stable jobs?", "56,2%"),
+                            ("Thành phố có bao nhiêu hộ dân?", "711.988"),
+                            ("How many households does the city have?", "711.988")]:
+        assert _short_answer(question, answerer.candidates(question, [hit])[0]) == short, question
+    # A sentence holding only a count does not hold the percentage asked for.
+    counts = _two_sentences("Thành phố có 711.988 hộ dân. ", "Hội nghị kết thúc.", (0.9, 0.5))
+    assert answerer.candidates("Bao nhiêu phần trăm hộ dân?", [counts])[0].features[2] == 0.0
+    assert answerer.candidates("Thành phố có bao nhiêu hộ dân?", [counts])[0].features[2] == 1.0
+
+
 def test_question_words_are_dropped_as_written_so_their_folded_twins_count() -> None:
     from api.answer import _query_terms
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from api.answer_types import AnswerType, asks_count, find_spans, opens_with_pronoun, question_type
+from api.answer_types import (
+    AnswerType,
+    asks_count,
+    asks_percentage,
+    find_spans,
+    opens_with_pronoun,
+    question_type,
+)
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -61,6 +68,19 @@ def test_quantities_skip_years_periods_and_identifiers() -> None:
 ])
 def test_a_count_question(question: str, count: bool) -> None:
     assert asks_count(question) is count
+
+
+@pytest.mark.parametrize(("question", "percent"), [
+    ("Bao nhiêu phần trăm dân số là người Công giáo?", True),
+    ("Tỷ lệ giải ngân vốn đầu tư công là bao nhiêu?", True),
+    ("ty le no xau la bao nhieu", True),
+    ("What public investment disbursement rate does the city aim for?", True),
+    ("What percentage of the population is Catholic?", True),
+    ("Có bao nhiêu đại biểu tham dự?", False),
+    ("What was the 2024 growth target?", False),
+])
+def test_a_percentage_question(question: str, percent: bool) -> None:
+    assert asks_percentage(question) is percent
 
 
 def test_a_bare_integer_is_strong_evidence_only_when_the_question_asks_how_many() -> None:
