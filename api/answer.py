@@ -21,6 +21,7 @@ from api.answer_types import (
     Span,
     asks_count,
     asks_percentage,
+    counted_noun,
     find_spans,
     opens_with_pronoun,
     question_type,
@@ -267,6 +268,9 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     if question_type(question) is AnswerType.QUANTITY:
         percent, count = asks_percentage(question), asks_count(question)
         strong = [sp for sp in strong if _agrees(sp, percent, count)] or strong
+        noun = counted_noun(question)  # "220 đại biểu" answers "bao nhiêu đại biểu"
+        if noun:
+            strong = [sp for sp in strong if fold(best.text[sp.end:]).split()[:1] == [noun]] or strong
     if not positions:
         return strong[0].text.strip()
 

@@ -171,15 +171,21 @@ def _question_text(question: str) -> tuple[str, str]:
     return (folded if len(folded) != len(text) else text), folded
 
 
-def asks_count(question: str) -> bool:
-    """Whether the question asks how many of something there are (see ``_COUNT_CUE``)."""
+def counted_noun(question: str) -> str | None:
+    """What a how-many question counts, folded ("dai" of "bao nhiêu đại biểu"; "" for English,
+    whose noun the Vietnamese records do not share), or None when it asks no count."""
     text, folded = _question_text(question)
     for match in _COUNT_CUE.finditer(folded):
         english = match.group(1) == "how many"
         if _cue_as_written(text[match.start(1):match.end(1)].split()) and (
                 english or match.group(2) not in _NOT_COUNTED):
-            return True
-    return False
+            return "" if english else match.group(2)
+    return None
+
+
+def asks_count(question: str) -> bool:
+    """Whether the question asks how many of something there are (see ``_COUNT_CUE``)."""
+    return counted_noun(question) is not None
 
 
 _PERCENT_CUE = re.compile(r"(?<!\w)(?:phan tram|ty le|ti le|percent|percentage|proportion|rate)(?!\w)|%")

@@ -135,6 +135,11 @@ def test_a_percentage_answers_what_percentage_and_a_count_how_many() -> None:
                             ("Thành phố có bao nhiêu hộ dân?", "711.988"),
                             ("How many households does the city have?", "711.988")]:
         assert _short_answer(question, answerer.candidates(question, [hit])[0]) == short, question
+    # Of two counts, the one of the thing counted ("bao nhiêu đại biểu" → "220 đại biểu").
+    two = _two_sentences("Đại biểu dự Hội nghị gồm 47 ủy viên và khách mời, tổng cộng 220 đại biểu. ",
+                         "Hết.", (0.9, 0.5))
+    question = "Hội nghị có bao nhiêu đại biểu?"
+    assert _short_answer(question, answerer.candidates(question, [two])[0]) == "220"
     # A sentence holding only a count does not hold the percentage asked for.
     counts = _two_sentences("Thành phố có 711.988 hộ dân. ", "Hội nghị kết thúc.", (0.9, 0.5))
     assert answerer.candidates("Bao nhiêu phần trăm hộ dân?", [counts])[0].features[2] == 0.0
