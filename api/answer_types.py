@@ -164,8 +164,8 @@ def _cue_as_written(words: list[str]) -> bool:
 
 
 def _question_text(question: str) -> tuple[str, str]:
-    """The question lower-cased as written and folded, at the same offsets (folded twice when it
-    is not Vietnamese-shaped text, which has no offsets to check marks against)."""
+    """The question lower-cased as written and folded, at the same offsets (both folded when
+    folding changes its length: there are no offsets then to check marks against)."""
     text = nfc(question).lower()
     folded = fold(text)
     return (folded if len(folded) != len(text) else text), folded
