@@ -266,9 +266,8 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     positions = [p for p in positions if p]
     strong = [sp for sp in best.spans if sp.strong] or list(best.spans)
     if question_type(question) is AnswerType.QUANTITY:
-        percent, count = asks_percentage(question), asks_count(question)
-        strong = [sp for sp in strong if _agrees(sp, percent, count)] or strong
         noun = counted_noun(question)  # "220 đại biểu" answers "bao nhiêu đại biểu"
+        strong = [sp for sp in strong if _agrees(sp, asks_percentage(question), noun is not None)] or strong
         if noun:
             strong = [sp for sp in strong if fold(best.text[sp.end:]).split()[:1] == [noun]] or strong
     if not positions:

@@ -193,7 +193,7 @@ _PERCENT_CUE = re.compile(r"(?<!\w)(?:phan tram|ty le|ti le|percent|percentage|p
 
 def asks_percentage(question: str) -> bool:
     """Whether the question asks for a percentage (phần trăm, tỷ lệ, what percentage, rate)."""
-    return _PERCENT_CUE.search(fold(nfc(question).lower())) is not None
+    return _PERCENT_CUE.search(_question_text(question)[1]) is not None
 
 
 def find_spans(sentence: str, kind: AnswerType, count: bool = False) -> list[Span]:

@@ -189,7 +189,7 @@ def ingest_paths(
                 if on_file:
                     on_file(path, "skipped")
                 continue
-            known[sha] = str(path.resolve())
+            known[sha] = document.source
             built.append((path, document, passages))
         built = correct_ocr(built, snapshot, settings)
         replaced = {str(path): old.id for path, document, _ in built
