@@ -155,13 +155,16 @@ class Answerer:
         folded_question = normalise(question)
         s = self.settings
         lexical_weight = s.lexical_weight_en if language == "en" else s.lexical_weight
+        generic_weight = s.generic_weight_en if language == "en" else s.generic_weight_vi
         out = []
         for hit in hits:
             context = {fold(t) for t in tokens(hit.passage.embed_text)}
             document = self.documents.get(hit.passage.document_id)
             headings = (*hit.passage.section, document.meta.title) if document else hit.passage.section
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
-            for (start, end), cosine in zip(hit.passage.sentences, hit.sentence_scores, strict=False):
+            generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)
+            for (start, end), cosine, common in zip(hit.passage.sentences, hit.sentence_scores, generic,
+                                                    strict=False):
                 text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                 if not _is_statement(text, headings):
                     continue
@@ -175,7 +178,8 @@ class Answerer:
                          if kind is AnswerType.QUANTITY
                          else bool(spans) and kind is not AnswerType.NAMED)
                 type_weight = s.person_weight if kind is AnswerType.PERSON else s.type_weight
-                relevance = cosine + lexical_weight * lexical + s.retrieval_weight * hit.fused
+                relevance = (cosine - generic_weight * common + lexical_weight * lexical
+                             + s.retrieval_weight * hit.fused)
                 features = (cosine, lexical, float(typed), hit.fused)
                 # The question's word pairs found in the sentence order the sentences but leave
                 # the support, which the abstention threshold was calibrated on, as it was.

@@ -72,6 +72,7 @@ class HybridRetriever:
         self.lexical = snapshot.lexical or LexicalIndex([p.embed_text for p in self.passages])
         self.diacritics = snapshot.diacritics or DiacriticModel(p.search_body for p in self.passages)
         self.tokens = snapshot.tokens
+        self._generic = self._genericness(snapshot.sentence_vectors)
         # Re-ranked by token states when the snapshot has them and the embedder gives a question's.
         gives = gives_token_states(embedder)
         self.reranks = self.tokens is not None and gives
@@ -79,6 +80,15 @@ class HybridRetriever:
             log.info("this index has no token states (built before hoinghi kept them, by the torch "
                      "backend, or past DenseSettings.token_states_max): English questions are not "
                      "re-ranked; re-ingest into a fresh --index-dir with the default backend to add them")
+
+    def _genericness(self, sentence_vectors: np.ndarray) -> np.ndarray:
+        """Each sentence's cosine with the empty question, centred on the index's mean: how
+        near a sentence is to every question (a "hub" of the embedding space)."""
+        if not len(sentence_vectors):
+            return np.zeros(0, dtype=np.float32)
+        empty = self.embedder.embed_queries([""])[0]
+        cosines = np.asarray(sentence_vectors @ empty, dtype=np.float32)
+        return cosines - np.float32(cosines.mean())
 
     def prepare(self, query: str) -> str:
         """The query as searched: a Vietnamese query typed without diacritics gets them back."""
@@ -104,6 +114,10 @@ class HybridRetriever:
     def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
         first, n = self._first_sentence[row], self._sentence_count[row]
         return np.asarray(self._sentence_vectors[first:first + n] @ qvec)
+
+    def _sentence_generic(self, row: int) -> np.ndarray:
+        first, n = self._first_sentence[row], self._sentence_count[row]
+        return self._generic[first:first + n]
 
     def _dense_scores(self, pool: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Exact mean of passage cosine and best-sentence cosine for the pool passages."""
@@ -163,6 +177,7 @@ class HybridRetriever:
                 dense_score=float(dense_pool[i]),
                 lexical_score=float(lexical_pool[i]),
                 sentence_scores=tuple(self._sentence_cosines(int(pool[i]), qvec).tolist()),
+                sentence_generic=tuple(self._sentence_generic(int(pool[i])).tolist()),
                 fused_score=None if np.isnan(token[i]) else float(fused[i]),
                 token_score=None if np.isnan(token[i]) else float(token[i]),
             )

@@ -130,6 +130,9 @@ class Hit:
     dense_score: float | None = None
     lexical_score: float | None = None
     sentence_scores: tuple[float, ...] = ()  # query cosine of each of ``passage.sentences``
+    # Each sentence's cosine with an empty question, less the index's mean of it: how much the
+    # sentence looks like an answer to any question (what the answer's support discounts).
+    sentence_generic: tuple[float, ...] = ()
     fused_score: float | None = None  # dense + BM25 before re-ranking, when re-ranked
     token_score: float | None = None  # MaxSim of question and passage token states
 

@@ -44,6 +44,37 @@ def _two_documents(tmp_path: Path) -> Service:
     return service
 
 
+class _HubEmbedder(FakeEmbedder):
+    """The fake embedder, whose empty question reads "hội nghị" (the fake's own is all zeros)."""
+
+    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+        return self._embed([t or "hội nghị" for t in texts])
+
+
+def test_hits_carry_each_sentences_cosine_with_the_empty_question_centred(tmp_path: Path) -> None:
+    import numpy as np
+
+    service = _two_documents(tmp_path)
+    hub = Service(service.settings, _HubEmbedder())
+    snapshot = hub.snapshot
+    empty = _HubEmbedder().embed_queries([""])[0]
+    cosines = np.asarray(snapshot.sentence_vectors @ empty)
+    expected: dict[str, np.ndarray] = {}
+    first = 0
+    for p in snapshot.passages:
+        expected[p.id] = cosines[first:first + len(p.sentences)] - cosines.mean()
+        first += len(p.sentences)
+    hits = hub.search("Hội nghị đánh giá tăng trưởng", k=4)
+    assert hits and all(len(h.sentence_generic) == len(h.passage.sentences) for h in hits)
+    for h in hits:
+        assert np.allclose(h.sentence_generic, expected[h.passage.id], atol=1e-6)
+    # The sentences naming "hội nghị" are the ones near the (stand-in) empty question.
+    sentences = [(g, text) for h in hits
+                 for g, text in zip(h.sentence_generic, h.passage.sentence_texts(), strict=True)]
+    assert "hội nghị" in max(sentences)[1].lower()
+    assert "hội nghị" not in min(sentences)[1].lower()
+
+
 def test_a_fact_stated_in_two_documents_cites_both(tmp_path: Path) -> None:
     answer = _two_documents(tmp_path).ask("Mục tiêu tăng trưởng kinh tế năm 2024 là bao nhiêu?")
     assert answer.short_answer == "7,5 - 8%"
@@ -170,6 +201,25 @@ def test_the_sentence_holding_the_questions_word_pair_ranks_first_and_support_is
     without = Answerer({}, lambda term: 1.0, AnswerSettings(pair_share=0.0)).candidates(
         "Vốn đầu tư công ra sao?", [hit])
     assert sorted(c.support for c in ranked) == sorted(c.support for c in without)
+
+
+def test_a_sentence_near_every_question_counts_less_for_english_questions() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Hội nghị đã hoàn thành nội dung chương trình đề ra. ",
+                         "Thành phố phấn đấu giải ngân vốn đầu tư công trên 95%.", (0.80, 0.79))
+    hit = replace(hit, sentence_generic=(0.05, -0.02))  # the first is near the empty question
+    settings = AnswerSettings(lexical_weight_en=0.0, type_weight=0.0, generic_weight_vi=0.0)
+    answerer = Answerer({}, lambda term: 1.0, settings)
+    ranked = answerer.candidates("What disbursement rate does the city aim for?", [hit])
+    assert ranked[0].text.startswith("Thành phố phấn đấu")
+    w = settings.generic_weight_en
+    assert {round(c.support, 9) for c in ranked} == {round(0.80 - w * 0.05 + 0.05, 9),
+                                                      round(0.79 + w * 0.02 + 0.05, 9)}
+    # Vietnamese questions (weight 0 by default) order by the cosine as before.
+    vi = answerer.candidates("Hội nghị đạt kết quả gì?", [hit])
+    assert vi[0].text.startswith("Hội nghị") and vi[0].features[0] == 0.80
 
 
 def test_an_order_only_sweep_keeps_each_sentences_support() -> None:
