@@ -19,7 +19,6 @@ from api.answer_types import (
     MARKED_ONLY,
     AnswerType,
     Span,
-    asks_count,
     asks_percentage,
     counted_noun,
     find_spans,
@@ -148,7 +147,8 @@ class Answerer:
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> list[Candidate]:
         language = detect_language(question)
-        kind, count, percent = question_type(question), asks_count(question), asks_percentage(question)
+        kind, noun, percent = question_type(question), counted_noun(question), asks_percentage(question)
+        count = noun is not None
         terms = _query_terms(question, language)
         weights = {t: self.idf("~" + t) for t in terms}
         pairs = _pairs(_content_words(question))
@@ -172,7 +172,7 @@ class Answerer:
                 words = [fold(t) for t in tokens(searched)]
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
-                spans = _answer_spans(searched, text, kind, folded_question, count)
+                spans = _answer_spans(searched, text, kind, folded_question, noun)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong and _agrees(sp, percent, count) for sp in spans)
                          if kind is AnswerType.QUANTITY
@@ -223,13 +223,13 @@ class Answerer:
 
 
 def _answer_spans(searched: str, written: str, kind: AnswerType | None,
-                  folded_question: str, count: bool = False) -> tuple[Span, ...]:
+                  folded_question: str, counted: str | None = None) -> tuple[Span, ...]:
     """Spans of the kind asked for that the question does not already say, found in the sentence
     as searched (OCR misreadings corrected: "ngày 02 thảng 12" reads "tháng") and quoting it as
-    ``written`` in the document, at the same offsets; ``count``: the question asks how many."""
+    ``written`` in the document, at the same offsets; ``counted``: what a how-many question counts."""
     if kind is None:
         return ()
-    return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind, count)
+    return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind, counted)
                  if normalise(sp.text) not in folded_question)
 
 
@@ -271,6 +271,10 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     strong = [sp for sp in best.spans if sp.strong] or list(best.spans)
     if question_type(question) is AnswerType.QUANTITY:
         noun = counted_noun(question)  # "220 đại biểu" answers "bao nhiêu đại biểu"
+        if noun is not None:  # a count of days answers no count of delegates (``find_spans``)
+            strong = [sp for sp in best.spans if sp.strong]
+            if not strong:
+                return None
         strong = [sp for sp in strong if _agrees(sp, asks_percentage(question), noun is not None)] or strong
         if noun:
             strong = [sp for sp in strong if fold(best.text[sp.end:]).split()[:1] == [noun]] or strong

@@ -172,14 +172,14 @@ def _question_text(question: str) -> tuple[str, str]:
 
 
 def counted_noun(question: str) -> str | None:
-    """What a how-many question counts, folded ("dai" of "bao nhiêu đại biểu"; "" for English,
-    whose noun the Vietnamese records do not share), or None when it asks no count."""
+    """What a how-many question counts, folded ("dai" of "bao nhiêu đại biểu", "delegates" of
+    "how many delegates"), or None when it asks no count."""
     text, folded = _question_text(question)
     for match in _COUNT_CUE.finditer(folded):
         english = match.group(1) == "how many"
         if _cue_as_written(text[match.start(1):match.end(1)].split()) and (
                 english or match.group(2) not in _NOT_COUNTED):
-            return "" if english else match.group(2)
+            return match.group(2)
     return None
 
 
@@ -196,12 +196,27 @@ def asks_percentage(question: str) -> bool:
     return _PERCENT_CUE.search(_question_text(question)[1]) is not None
 
 
-def find_spans(sentence: str, kind: AnswerType, count: bool = False) -> list[Span]:
-    """Spans of ``sentence`` that could answer a question of type ``kind``; ``count``: the
-    question asks how many, so a bare integer is as good an answer as a percentage."""
+# A count followed by one of these counts time ("01 ngày làm việc", "6 tháng đầu năm"): it answers
+# "how many days", not "how many delegates".
+_TIME_UNITS = frozenset(fold(w) for w in """ngày tháng năm tuần giờ phút giây day days month months
+    year years week weeks hour hours minute minutes decade decades century centuries""".split())
+
+
+def _counts_time(sentence: str, end: int) -> bool:
+    """Whether the number ending at ``end`` is followed by a unit of time."""
+    return fold(sentence[end:]).split()[:1] in [[unit] for unit in _TIME_UNITS]
+
+
+def find_spans(sentence: str, kind: AnswerType, counted: str | None = None) -> list[Span]:
+    """Spans of ``sentence`` that could answer a question of type ``kind``; ``counted``: what a
+    how-many question counts (``counted_noun``), for which a bare integer is as good an answer as
+    a percentage, unless it counts time and the question does not."""
     if kind is AnswerType.QUANTITY:
         spans = _quantities(sentence)
-        return [replace(sp, strong=True) for sp in spans] if count else spans
+        if counted is None:
+            return spans
+        return [replace(sp, strong=counted in _TIME_UNITS or not _counts_time(sentence, sp.end))
+                for sp in spans]
     if kind is AnswerType.DATE:
         return [Span(m.start(), m.end(), m.group(0)) for m in _DATE.finditer(sentence)]
     if kind is AnswerType.PERSON:

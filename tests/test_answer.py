@@ -154,6 +154,20 @@ def test_a_how_many_question_prefers_the_sentence_with_a_count_and_answers_it() 
     assert _short_answer("How many delegates attended?", ranked[0]) == "220"
 
 
+def test_a_count_of_days_is_no_short_answer_to_how_many_delegates() -> None:
+    from api.answer import Answerer, _short_answer
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Sau 01 ngày làm việc, Hội nghị đã hoàn thành chương trình đề ra. ",
+                         "Các đại biểu thảo luận tại tổ.", (0.92, 0.80))
+    answerer = Answerer({}, lambda term: 1.0, AnswerSettings())
+    best = answerer.candidates("How many delegates attended?", [hit])[0]
+    assert best.text.startswith("Sau 01 ngày") and best.features[2] == 0.0  # no count of delegates
+    assert _short_answer("How many delegates attended?", best) is None
+    best = answerer.candidates("How many days did the conference last?", [hit])[0]
+    assert best.features[2] == 1.0 and _short_answer("How many days did the conference last?", best) == "01"
+
+
 def test_a_percentage_answers_what_percentage_and_a_count_how_many() -> None:
     from api.answer import Answerer, _short_answer
     from index.settings import AnswerSettings

@@ -6,6 +6,7 @@ from api.answer_types import (
     AnswerType,
     asks_count,
     asks_percentage,
+    counted_noun,
     find_spans,
     opens_with_pronoun,
     question_type,
@@ -86,8 +87,18 @@ def test_a_percentage_question(question: str, percent: bool) -> None:
 def test_a_bare_integer_is_strong_evidence_only_when_the_question_asks_how_many() -> None:
     sentence = "(4) Tổng số đại biểu tham dự Hội nghị là 220 đại biểu."  # (4) numbers a list item
     assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY)] == [("220", False)]
-    assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY, count=True)] == [
+    assert [(s.text, s.strong) for s in find_spans(sentence, AnswerType.QUANTITY, counted="dai")] == [
         ("220", True)]
+
+
+def test_a_count_of_days_answers_how_many_days_not_how_many_delegates() -> None:
+    sentence = "Sau 01 ngày làm việc, Hội nghị với 220 đại biểu đã hoàn thành chương trình."
+    for question in ("How many delegates attended?", "Có bao nhiêu đại biểu tham dự?"):
+        spans = find_spans(sentence, AnswerType.QUANTITY, counted_noun(question))
+        assert [(s.text, s.strong) for s in spans] == [("01", False), ("220", True)]
+    for question in ("How many days did it last?", "Hội nghị diễn ra trong mấy ngày?"):
+        spans = find_spans(sentence, AnswerType.QUANTITY, counted_noun(question))
+        assert [(s.text, s.strong) for s in spans] == [("01", True), ("220", True)]
 
 
 def test_days_and_months_of_a_date_are_not_quantities() -> None:
