@@ -204,7 +204,8 @@ _TIME_UNITS = frozenset(fold(w) for w in """ngày tháng năm tuần giờ phút
 
 def _counts_time(sentence: str, end: int) -> bool:
     """Whether the number ending at ``end`` is followed by a unit of time."""
-    return fold(sentence[end:]).split()[:1] in [[unit] for unit in _TIME_UNITS]
+    words = fold(sentence[end:]).split()
+    return bool(words) and words[0] in _TIME_UNITS
 
 
 def find_spans(sentence: str, kind: AnswerType, counted: str | None = None) -> list[Span]:
