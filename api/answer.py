@@ -268,13 +268,13 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     positions = [[m.start() for m in re.finditer(rf"(?<!\w){re.escape(t)}(?!\w)", folded)]
                  for t in _query_terms(question, detect_language(question))]
     positions = [p for p in positions if p]
-    strong = [sp for sp in best.spans if sp.strong] or list(best.spans)
-    if question_type(question) is AnswerType.QUANTITY:
-        noun = counted_noun(question)  # "220 đại biểu" answers "bao nhiêu đại biểu"
-        if noun is not None:  # a count of days answers no count of delegates (``find_spans``)
-            strong = [sp for sp in best.spans if sp.strong]
-            if not strong:
-                return None
+    quantity = question_type(question) is AnswerType.QUANTITY
+    noun = counted_noun(question) if quantity else None  # "220 đại biểu" answers "bao nhiêu đại biểu"
+    strong = [sp for sp in best.spans if sp.strong]
+    if not strong and noun is not None:
+        return None  # a count of days answers no count of delegates (``find_spans``)
+    strong = strong or list(best.spans)
+    if quantity:
         strong = [sp for sp in strong if _agrees(sp, asks_percentage(question), noun is not None)] or strong
         if noun:
             strong = [sp for sp in strong if fold(best.text[sp.end:]).split()[:1] == [noun]] or strong

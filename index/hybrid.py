@@ -111,13 +111,13 @@ class HybridRetriever:
         s = self.settings
         return s.token_weight_en if language == "en" else s.token_weight_vi
 
-    def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
-        first, n = self._first_sentence[row], self._sentence_count[row]
-        return np.asarray(self._sentence_vectors[first:first + n] @ qvec)
+    def _sentences_of(self, row: int) -> slice:
+        """The rows of passage ``row``'s sentences among the sentence vectors."""
+        first = int(self._first_sentence[row])
+        return slice(first, first + int(self._sentence_count[row]))
 
-    def _sentence_generic(self, row: int) -> np.ndarray:
-        first, n = self._first_sentence[row], self._sentence_count[row]
-        return self._generic[first:first + n]
+    def _sentence_cosines(self, row: int, qvec: np.ndarray) -> np.ndarray:
+        return np.asarray(self._sentence_vectors[self._sentences_of(row)] @ qvec)
 
     def _dense_scores(self, pool: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Exact mean of passage cosine and best-sentence cosine for the pool passages."""
@@ -177,7 +177,7 @@ class HybridRetriever:
                 dense_score=float(dense_pool[i]),
                 lexical_score=float(lexical_pool[i]),
                 sentence_scores=tuple(self._sentence_cosines(int(pool[i]), qvec).tolist()),
-                sentence_generic=tuple(self._sentence_generic(int(pool[i])).tolist()),
+                sentence_generic=tuple(self._generic[self._sentences_of(int(pool[i]))].tolist()),
                 fused_score=None if np.isnan(token[i]) else float(fused[i]),
                 token_score=None if np.isnan(token[i]) else float(token[i]),
             )
