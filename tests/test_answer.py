@@ -279,3 +279,34 @@ def test_spans_are_found_in_the_corrected_sentence_and_quoted_as_written() -> No
         "Hội nghị diễn ra khi nào?", [Hit(passage, 0.5, sentence_scores=(0.8,))])[0]
     assert [sp.text for sp in best.spans] == ["Ngày 02 thảng 12 năm 2023"]
     assert written[best.spans[0].start:best.spans[0].end] == best.spans[0].text
+
+
+def test_a_heading_that_states_who_did_what_is_an_answer_a_topic_heading_is_not() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+
+    statement = "4. Đồng chí Nguyễn Văn Nên, Ủy viên Bộ Chính trị, Bí thư Thành ủy, kết luận Hội nghị."
+    named = "1. Đồng chí Nguyễn Văn Nên, Bí thư Thành ủy, phát biểu khai mạc Hội nghị"  # no full stop
+    topic = "3. Nhiệm vụ, giải pháp trọng tâm năm 2024"
+    body = "Hội nghị thống nhất các nhóm nhiệm vụ trọng tâm của thành phố."
+    answerer = Answerer({}, lambda term: 1.0, AnswerSettings())
+    for heading, kept in ((statement, True), (named, True), (topic, False)):
+        hit = _two_sentences(heading + "\n", body, (0.90, 0.80))
+        hit = replace(hit, passage=replace(hit.passage, section=(heading,)))
+        texts = [c.text for c in answerer.candidates("Ai kết luận Hội nghị?", [hit])]
+        assert (heading in texts) is kept and body in texts
+
+
+def test_the_short_answer_is_the_span_in_the_clause_holding_the_questions_words() -> None:
+    from api.answer import Answerer, _short_answer
+    from index.settings import AnswerSettings
+
+    sentence = ("Xuất khẩu tăng 1,2%; nhập khẩu giảm 13%); thu ngân sách chưa đạt dự toán đề ra "
+                "(chỉ đạt 93,53% dự toán).")
+    hit = _two_sentences("Hội nghị đánh giá tình hình kinh tế. ", sentence, (0.70, 0.90))
+    question = "Thu ngân sách năm 2023 đạt bao nhiêu?"
+    best = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])[0]
+    assert best.text == sentence
+    # "13%" is nearer "thu ngân sách" in characters but in the clause before the semicolon.
+    assert _short_answer(question, best) == "93,53%"
+    assert _short_answer("Nhập khẩu giảm bao nhiêu?", best) == "13%"
