@@ -1,6 +1,7 @@
 """hoinghi beside the plain LangChain pipeline, same machine, same model, same corpus, one run.
 
-Run: ``python bench/langchain_side_by_side.py [--xquad-limit N] [--json bench/results/langchain.json]``
+Run: ``python bench/langchain_side_by_side.py [--repeat N] [--alone PIPELINE] [--xquad-limit N]
+[--json bench/results/langchain.json]``
 (needs ``pip install langchain-community``; see README "Benchmarks").
 
 The plain pipeline is what a user would write from LangChain's tutorials: read each file,
@@ -13,7 +14,8 @@ equal engines, so the difference is the pipeline) and with the model through sen
 on torch, as LangChain's ``HuggingFaceEmbeddings`` would load it (what a LangChain user gets).
 
 Reported for the bundled corpus (dev set) and the XQuAD contexts (vi and en questions): ingest
-seconds (with ``--repeat N``: the median of N builds, interleaved, every run listed), query p50
+seconds (with ``--repeat N``: the median of N builds, interleaved, every run listed; ``--alone``
+loads and builds one pipeline only, so no other engine's threads share the process), query p50
 ms, Recall@1/@5 (dev: a passage with an evidence string; XQuAD: the gold context), and the
 ratios hoinghi / LangChain.
 """
@@ -37,6 +39,8 @@ from eval.report import emit_json
 from eval.xquad import parallel
 from index.embed import Embedder
 from index.settings import Settings
+
+PIPELINES = ("hoinghi", "langchain", "langchain_torch")
 
 # A retrieved chunk: its text and the name of the file it came from.
 Retrieve = Callable[[str, int], list[tuple[str, str]]]
@@ -141,13 +145,17 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=1,
                         help="ingest each corpus N times per pipeline, interleaved; medians reported")
+    parser.add_argument("--alone", choices=PIPELINES, default=None,
+                        help="load and build this pipeline only (no other engine in the process)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
     from index.embed import load_embedder
 
-    embedder = load_embedder(settings.model)
-    torch_embedder = load_embedder(replace(settings.model, backend="torch"))
+    names = (args.alone,) if args.alone else PIPELINES
+    needs_torch = "langchain_torch" in names
+    embedder = load_embedder(settings.model) if names != ("langchain_torch",) else None
+    torch_embedder = load_embedder(replace(settings.model, backend="torch")) if needs_torch else None
     out: dict[str, Any] = {"model": settings.model.name}
     with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
         root = Path(tmp)
@@ -159,15 +167,16 @@ def main() -> int:
         asked = {lang: [(i.question, i.context_id) for i in items[: args.xquad_limit or None]]
                  for lang, items in questions.items()}
         def build(name: str, folder: Path, index_dir: Path) -> tuple[Retrieve, float]:
+            chosen = torch_embedder if name == "langchain_torch" else embedder
+            assert chosen is not None  # loaded above for every pipeline in ``names``
             if name == "hoinghi":
-                return hoinghi_pipeline(folder, settings, embedder, index_dir)
-            return langchain_pipeline(folder, torch_embedder if name == "langchain_torch" else embedder)
+                return hoinghi_pipeline(folder, settings, chosen, index_dir)
+            return langchain_pipeline(folder, chosen)
 
-        names = ("hoinghi", "langchain", "langchain_torch")
         runs: dict[str, dict[str, list[float]]] = {n: {"bundled": [], "xquad": []} for n in names}
         for r in range(args.repeat):
             # Each repeat starts with another pipeline, so none always runs on a cold or warm machine.
-            for name in names[r % 3:] + names[: r % 3]:
+            for name in names[r % len(names):] + names[: r % len(names)]:
                 retrieve, seconds = build(name, BUNDLED_CORPUS, root / f"{name}-dev-{r}")
                 runs[name]["bundled"].append(round(seconds, 1))
                 if r == 0:  # quality (and query time) once: the same index every repeat
@@ -181,8 +190,9 @@ def main() -> int:
             out[name] = {"bundled_ingest_seconds": statistics.median(runs[name]["bundled"]),
                          "ingest_seconds": statistics.median(runs[name]["xquad"]),
                          "ingest_runs": runs[name], **out[name]}
-    out["ratio_hoinghi_over_langchain"] = ratios(out["hoinghi"], out["langchain"])
-    out["ratio_hoinghi_over_langchain_torch"] = ratios(out["hoinghi"], out["langchain_torch"])
+    if args.alone is None:
+        out["ratio_hoinghi_over_langchain"] = ratios(out["hoinghi"], out["langchain"])
+        out["ratio_hoinghi_over_langchain_torch"] = ratios(out["hoinghi"], out["langchain_torch"])
     print(emit_json(out, args.json))  # noqa: T201 - the command's output
     return 0
 
