@@ -297,6 +297,9 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     return max(strong, key=closeness).text.strip()
 
 
+_AFTER_SPAN = 2.0
+
+
 def _clause_of(text: str) -> Callable[[int], int]:
     """The number of the semicolon-separated clause of ``text`` that an offset falls in."""
     bounds = [m.start() for m in re.finditer(";", text)]
@@ -304,7 +307,15 @@ def _clause_of(text: str) -> Callable[[int], int]:
 
 
 def _nearness(span: Span, positions: Sequence[Sequence[int]]) -> float:
-    return sum(math.exp(-min(abs(span.start - p) for p in ps) / 30) for ps in positions if ps)
+    """Each question word's nearest occurrence counts, more the nearer; one after the span counts
+    as twice as far: a value follows what it is said of ("mục tiêu đề ra là 7,5 - 8%", "thu ngân
+    sách … chỉ đạt 93,53%").  XQuAD short answers, clause rule on, after-distance × 1 / 2 / 3:
+    vi EM / F1 0.331 / 0.469, 0.331 / 0.467, 0.329 / 0.464; en 0.260 / 0.380, 0.263 / 0.383,
+    0.263 / 0.382."""
+    def distance(p: int) -> float:
+        return span.start - p if p <= span.start else _AFTER_SPAN * (p - span.start)
+
+    return sum(math.exp(-min(distance(p) for p in ps) / 30) for ps in positions if ps)
 
 
 def _corroborating(rest: Sequence[Candidate], best: Candidate, short: str,

@@ -310,3 +310,17 @@ def test_the_short_answer_is_the_span_in_the_clause_holding_the_questions_words(
     # "13%" is nearer "thu ngân sách" in characters but in the clause before the semicolon.
     assert _short_answer(question, best) == "93,53%"
     assert _short_answer("Nhập khẩu giảm bao nhiêu?", best) == "13%"
+
+
+def test_a_value_is_read_after_what_it_is_said_of() -> None:
+    from api.answer import Answerer, _short_answer
+    from index.settings import AnswerSettings
+
+    sentence = ("Mức tăng trưởng GRDP chỉ đạt 6,46%, so với mục tiêu đề ra là 7,5 - 8%; tăng trưởng "
+                "tín dụng thấp.")
+    hit = _two_sentences("Hội nghị đánh giá tình hình kinh tế. ", sentence, (0.70, 0.90))
+    target = "Mục tiêu tăng trưởng GRDP năm 2024 là bao nhiêu?"
+    best = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(target, [hit])[0]
+    # "mục tiêu … là" precedes 7,5 - 8%; after 6,46% it counts as twice as far.
+    assert _short_answer(target, best) == "7,5 - 8%"
+    assert _short_answer("Tăng trưởng GRDP đạt bao nhiêu?", best) == "6,46%"
