@@ -23,6 +23,7 @@ from api.answer_types import (
     asks_percentage,
     counted_noun,
     find_spans,
+    is_percentage,
     opens_with_pronoun,
     question_type,
 )
@@ -235,7 +236,20 @@ def _answer_spans(searched: str, written: str, kind: AnswerType | None,
     if kind is None:
         return ()
     return tuple(replace(sp, text=written[sp.start:sp.end]) for sp in find_spans(searched, kind, counted)
-                 if normalise(sp.text) not in folded_question)
+                 if not _said_by(sp.text, folded_question))
+
+
+def _said_by(span: str, folded_question: str) -> bool:
+    """The question says the span already: as a phrase, or, for a span of words, each of its
+    words, an English plural as its singular ("Super Bowls" answers no question about the Super
+    Bowl; "6%" does answer one about "6 tháng")."""
+    wanted = normalise(span)
+    if wanted in folded_question:
+        return True
+    if not re.search(r"[^\W\d_]", wanted):
+        return False
+    words = set(re.findall(r"\w+", folded_question))
+    return all(w in words or (w.endswith("s") and w[:-1] in words) for w in re.findall(r"\w+", wanted))
 
 
 def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate:
@@ -262,7 +276,7 @@ def _with_antecedent(best: Candidate, question: str, most: int = 2) -> Candidate
 def _agrees(span: Span, percent: bool, count: bool) -> bool:
     """A percentage answers "what percentage", a count "how many"; the other kind is about
     something else. Other quantity questions take either."""
-    return not (percent or count) or ("%" in span.text) == percent
+    return not (percent or count) or is_percentage(span.text) == percent
 
 
 def _short_answer(question: str, best: Candidate) -> str | None:

@@ -49,17 +49,29 @@ _NOT_COUNTED = frozenset(fold(w) for w in """phần so trong về trên dưới 
     là thì mà từ đến cho sau trước hơn nữa tiền""".split())
 
 _NUM = r"\d+(?:[.,]\d+)*"
-_UNIT = r"(?:\s*%|\s+(?:nghìn |ngàn )?tỷ(?: đồng| USD)?|\s+triệu(?: đồng| USD| lượt| người)?|\s+USD)"
+# What a number is counted in: a percentage (in signs or words), a multiplier and the currency or
+# measure after it ("30 triệu bảng", "1,5 tỷ tấn", "50 nghìn"), or a unit of measure ("760 mm",
+# "8.646 dặm vuông", "565 °C").
+# ("bao nhiêu đại biểu" asks for the bare count: counted nouns and units of time, "220 đại biểu",
+# "01 ngày", stay outside the span, except after a multiplier: "515 triệu năm", "2 triệu người").
+_MEASURE = (r"(?i:đồng|USD|đô la|bảng|euro|tấn|km|mm|cm|m|kg|ha|dặm(?: vuông)?|"
+            r"km2|km²|m2|m²|MW|kW|GW|°C|độ C|feet|inch)")
+_UNIT = (rf"(?:\s*%|\s+phần trăm|\s+(?:(?:nghìn|ngàn|triệu)(?: tỷ)?|tỷ)"
+         rf"(?:\s+(?:{_MEASURE}|người|lượt|năm))?|\s*{_MEASURE})")
 _QUANTITY = re.compile(
-    rf"(?<![\w/])(?:{_NUM}(?:\s*%)?\s*[-–]\s*)?{_NUM}{_UNIT}?(?![\w/])"
+    rf"(?<![\w/])(?:{_NUM}(?:\s*%)?(?:\s*[-–]\s*|\s+đến\s+))?{_NUM}{_UNIT}?(?![\w/])"
 )
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
+# A year keeps what bounds or places it ("sau năm 1279", "mùa hè năm 1521"), a decade its
+# "những" ("những năm 1970" is the 1970s, not 1970), a period both ends ("từ 2005 đến 2010").
+_YEAR_BEFORE = r"(?:(?:cuối|đầu|giữa|sau|trước|mùa (?:xuân|hè|hạ|thu|đông))\s+)?"
 _DATE = re.compile(
     r"(?:(?:từ\s+)?ngày\s+\d{1,2}(?:\s*(?:đến|-|–)\s*(?:ngày\s+)?\d{1,2})?\s+)?"
     r"tháng\s+\d{1,2}\s+năm\s+\d{4}"
     r"|\d{1,2}/\d{1,2}/\d{4}"
-    r"|(?:cuối |đầu |giữa )?năm\s+\d{4}"
-    r"|(?<!\d)(?:19|20)\d\d(?!\d)",
+    rf"|{_YEAR_BEFORE}(?:(?:những\s+)?năm|thập\s+(?:niên|kỷ))\s+\d{{4}}"
+    r"(?:\s*(?:đến|-|–)\s*(?:năm\s+)?\d{4})?"
+    r"|(?:từ\s+)?(?<!\d)(?:19|20)\d\d(?:\s*(?:đến|-|–)\s*(?:19|20)\d\d)?(?!\d)",
     re.IGNORECASE,
 )
 _SURNAMES = frozenset(
@@ -119,6 +131,10 @@ _IDENTIFIER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _IDENTIFIER_AFTER = re.compile(r"^[-/.]\w")
+
+
+def is_percentage(text: str) -> bool:
+    return "%" in text or "phần trăm" in text.lower()
 
 
 def _quantities(sentence: str) -> list[Span]:

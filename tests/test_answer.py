@@ -324,3 +324,14 @@ def test_a_value_is_read_after_what_it_is_said_of() -> None:
     # "mục tiêu … là" precedes 7,5 - 8%; after 6,46% it counts as twice as far.
     assert _short_answer(target, best) == "7,5 - 8%"
     assert _short_answer("Tăng trưởng GRDP đạt bao nhiêu?", best) == "6,46%"
+
+
+def test_a_span_the_question_already_says_is_no_answer() -> None:
+    from api.answer import _said_by
+
+    question = normalise("Ai là thủ quân lớn tuổi nhất chơi trong một trận Super Bowl?")
+    assert _said_by("Super Bowls", question)  # each word, the plural as its singular
+    assert not _said_by("Peyton Manning", question)
+    # A number is said only as written: "6%" answers a question about "6 tháng".
+    assert not _said_by("6%", normalise("6 tháng đầu năm tăng bao nhiêu?"))
+    assert _said_by("năm 2024", normalise("Năm 2024 mục tiêu là gì?"))

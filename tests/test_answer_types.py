@@ -8,6 +8,7 @@ from api.answer_types import (
     asks_percentage,
     counted_noun,
     find_spans,
+    is_percentage,
     opens_with_pronoun,
     question_type,
 )
@@ -46,6 +47,18 @@ def _texts(sentence: str, kind: AnswerType) -> list[str]:
 def test_quantities_keep_ranges_percentages_and_decimal_commas() -> None:
     sentence = "tăng trưởng GRDP từ 6,5 - 7% lên 7,5 - 8% vào năm 2024, vốn FDI giảm 23,8%."
     assert _texts(sentence, AnswerType.QUANTITY) == ["6,5 - 7%", "7,5 - 8%", "23,8%"]
+
+
+def test_quantities_keep_their_unit_and_ranges_in_words() -> None:
+    sentence = ("Tuyến khổ hẹp 760 mm dài 8.646 dặm vuông, trị giá 30 triệu Bảng, nóng 565 °C, "
+                "tăng 7 đến 10 phần trăm, 1,5 tỷ tấn than, từ 515 triệu năm trước.")
+    assert _texts(sentence, AnswerType.QUANTITY) == [
+        "760 mm", "8.646 dặm vuông", "30 triệu Bảng", "565 °C", "7 đến 10 phần trăm", "1,5 tỷ tấn",
+        "515 triệu năm"]
+    # A counted noun or a unit of time stays outside a bare count: "bao nhiêu đại biểu" wants 220.
+    assert _texts("Hội nghị có 220 đại biểu, làm việc 5 năm.", AnswerType.QUANTITY) == ["220", "5"]
+    assert is_percentage("7 đến 10 phần trăm") and is_percentage("7,5 - 8%")
+    assert not is_percentage("30 triệu Bảng")
 
 
 def test_quantities_skip_years_periods_and_identifiers() -> None:
@@ -110,6 +123,13 @@ def test_dates() -> None:
     sentence = "Hội nghị diễn ra từ ngày 13 đến ngày 14 tháng 6 năm 2024 tại Thành ủy."
     assert _texts(sentence, AnswerType.DATE) == ["từ ngày 13 đến ngày 14 tháng 6 năm 2024"]
     assert _texts("phấn đấu đến năm 2025 không còn hộ nghèo", AnswerType.DATE) == ["năm 2025"]
+    # A decade keeps its "những" (the 1970s, not 1970); a year what bounds or places it; a
+    # period both its ends.
+    assert _texts("Vào những năm 1970 và cuối những năm 1980, sau năm 1279, mùa hè năm 1521.",
+                  AnswerType.DATE) == ["những năm 1970", "cuối những năm 1980", "sau năm 1279",
+                                       "mùa hè năm 1521"]
+    assert _texts("Rừng bị chặt từ 2005 đến 2010, nhiệm kỳ 2020 - 2025.", AnswerType.DATE) == [
+        "từ 2005 đến 2010", "2020 - 2025"]
 
 
 def test_people_are_vietnamese_names_not_place_names() -> None:
