@@ -89,7 +89,14 @@ _PERSON = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(_SURNAMES, key=len, reverse=T
                      rf"(?:\s+{_TITLE_WORD}){{1,3}}(?!\w)")
 # A capitalised word that cannot be a Vietnamese syllable is a foreign name in Vietnamese text
 # ("Peyton Manning", "Broncos").
-_FOREIGN_NAME = re.compile(r"(?<!\w)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}(?!\w)")
+# Its words may carry Latin accents ("Lothar de Maizière", "Ferenc Deák"), hyphens ("Louis-Joseph",
+# "al-Turabi"), initials ("William E. Simon") and lower-case particles.
+_LATIN_LOWER = "a-zß-öø-ÿ"
+_NAME_WORD = rf"(?:(?:al|el)-)?[A-Z][{_LATIN_LOWER}]+(?:-[A-Z][{_LATIN_LOWER}]+)*"
+_NAME_LINK = r"(?:[A-Z]\.|de|da|del|della|der|di|du|van|von|bin|ibn|la|le)"
+_FOREIGN_NAME = re.compile(
+    rf"(?<!\w){_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+)*{_NAME_WORD}){{0,3}}(?!\w)")
+_NAME_LINK_WORD = re.compile(_NAME_LINK)
 # Provinces whose names open with a surname ("Hà Nội" reads as Mr Hà Nội to the pattern above).
 _PLACES = ("Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Thái Bình",
            "Thái Nguyên")
@@ -98,7 +105,7 @@ _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởn
 _ROMAN = r"M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
 _NAMED = re.compile(
     r"[“\"]([^”\"]{3,120})[”\"]"  # a quoted name or motto
-    rf"|\b(?!{_ROMAN}(?!\w))[A-ZĐ][A-Z0-9Đ]{{2,}}\b"  # an acronym: ASOCIO, GRDP (not XII)
+    rf"|\b(?!{_ROMAN}(?!\w))[A-ZĐ][A-Z0-9Đ]{{2,}}(?:[-/][A-Z0-9]+)*\b"  # ASOCIO, MPEG-4 (not XII)
     rf"|(?:[{_UPPER}]\w*)(?:\s*[-–]\s*[{_UPPER}]\w*(?:\s+[{_LOWER}]+)?){{2,}}"  # A - B - C
 )
 
@@ -157,8 +164,21 @@ def _foreign_names(sentence: str) -> list[Span]:
     their own language, which Vietnamese text keeps ("John Elway", "New England Patriots")."""
     spans = []
     for m in _FOREIGN_NAME.finditer(sentence):
-        if not any(is_vietnamese_syllable(w) for w in m.group(0).split()):
-            spans.append(Span(m.start(), m.end(), m.group(0)))
+        # The name: from its first word that is not a Vietnamese syllable ("Pháp Jean Ribault")
+        # up to the next that is ("Vitamin E. Sau").
+        start = end = None
+        for word in re.finditer(r"\S+", m.group(0)):
+            if _NAME_LINK_WORD.fullmatch(word.group(0)):
+                continue
+            if is_vietnamese_syllable(word.group(0)):
+                if start is None:
+                    continue
+                break
+            if start is None:
+                start = m.start() + word.start()
+            end = m.start() + word.end()
+        if start is not None and end is not None:
+            spans.append(Span(start, end, sentence[start:end]))
     return spans
 
 

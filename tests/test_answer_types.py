@@ -155,6 +155,14 @@ def test_foreign_names_are_capitalised_words_that_are_not_vietnamese_syllables()
     assert _texts("Thành phố Hồ Chí Minh nhận giải thưởng ASOCIO tại Thủ Đức.", AnswerType.PERSON) == []
     assert _texts("Ban Chấp hành Trung ương Quyết định thành lập.", AnswerType.PERSON) == []
 
+def test_foreign_names_keep_accents_hyphens_initials_and_particles() -> None:
+    sentence = ("Lothar de Maizière gặp Ferenc Deák, William E. Simon, Hassan al-Turabi và "
+                "Louis-Joseph de Montcalm; uống Vitamin E. Sau đó người Pháp Jean Ribault về.")
+    assert _texts(sentence, AnswerType.PERSON) == [
+        "Lothar de Maizière", "Ferenc Deák", "William E. Simon", "Hassan al-Turabi",
+        "Louis-Joseph de Montcalm", "Vitamin",  # a name ends before a Vietnamese syllable ...
+        "Jean Ribault"]  # ... and starts after one
+
 
 def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     sentence = "Phương châm: “Đoàn kết - Dân chủ - Kỷ cương - Đột phá - Sáng tạo”; giải thưởng ASOCIO."
@@ -163,6 +171,9 @@ def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     assert "ASOCIO" in texts
     # A Roman numeral names a congress or a term, not a thing: "Đại hội XII", "khóa XI".
     assert _texts("Đại hội XII và khóa XI của CDC.", AnswerType.NAMED) == ["CDC"]
+    # An acronym keeps its hyphened or slashed parts; a decree number is no acronym.
+    assert _texts("Chuẩn MPEG-4, DVB-S2, HIV/AIDS theo Chỉ thị 34-CT/TW.", AnswerType.NAMED) == [
+        "MPEG-4", "DVB-S2", "HIV/AIDS"]
 
 
 @pytest.mark.parametrize(("sentence", "pronoun"), [
