@@ -22,6 +22,7 @@ from index.store import IndexStore, Snapshot
 from index.text import clean_query
 from index.types import Document, Hit
 from ingest.pipeline import IngestReport, ingest_paths
+from ingest.structure import conferences_named
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,9 @@ class Service:
                               ) -> tuple[list[Hit], dict[str, Document]]:
         """Hits and the documents they belong to, from one snapshot (an ingest may swap it)."""
         loaded = self.loaded
-        return loaded.retriever.search(clean_query(query), k, document_ids), loaded.snapshot.documents
+        query = clean_query(query)
+        scope = _conference_scope(query, loaded.snapshot.documents, document_ids)
+        return loaded.retriever.search(query, k, scope), loaded.snapshot.documents
 
     def ask(self, question: str, top_k: int | None = None,
             document_ids: Collection[str] | None = None) -> Answer:
@@ -113,6 +116,7 @@ class Service:
                                        remedy="GET /documents or `hoinghi docs` lists them")
         k = top_k or self.settings.answer.top_k
         question = clean_query(question)
+        document_ids = _conference_scope(question, loaded.snapshot.documents, document_ids)
 
         def search(query: str, depth: int = k) -> list[Hit]:
             return loaded.retriever.search(query, k=depth, document_ids=document_ids)
@@ -138,3 +142,19 @@ class Service:
     def remove(self, ids: set[str]) -> None:
         remove_documents(self.store, ids)
         self._loaded = None
+
+
+def _conference_scope(question: str, documents: dict[str, Document],
+                      document_ids: Collection[str] | None) -> Collection[str] | None:
+    """A question naming a conference by number searches the records of that conference, when the
+    index holds any ("Hội nghị lần thứ 24 thống nhất bao nhiêu nhóm nhiệm vụ?" had been answered
+    from the 31st conference's communiqué); otherwise, or given ``document_ids``, as asked."""
+    if document_ids is not None:
+        return document_ids
+    numbers = conferences_named(question)
+    if not numbers:
+        return None
+    scope = {d.id for d in documents.values() if d.meta.conference_number in numbers}
+    if scope:
+        log.debug("question names conference %s: searching %d documents", sorted(numbers), len(scope))
+    return scope or None

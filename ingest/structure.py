@@ -12,6 +12,12 @@ from ingest.clean import Cleaned, is_caps, is_numbered
 _ROMAN = re.compile(r"^[IVXLC]{1,6}\.\s")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s")
 _CONFERENCE = re.compile(r"\blan thu (\d{1,3})\b")
+# A question names a conference by its number: "Hội nghị (Ban Chấp hành…) lần thứ 24", "the 24th
+# (Party Committee) conference" (folded).
+_CONFERENCE_ASKED = (
+    re.compile(r"\bhoi nghi\b[^?!.;]{0,80}?\blan thu (\d{1,3})\b"),
+    re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)(?:\s+[a-z-]+){0,4}?\s+(?:conference|plenum|plenary|meeting)\b"),
+)
 _TERM = re.compile(r"\bkhoa ([ivxlc]{1,6})\b")
 _DATE = re.compile(r"\bngay (\d{1,2})(?: (?:den|va) ngay (\d{1,2}))? thang (\d{1,2}) nam (\d{4})\b")
 _KINDS = ("thong cao bao chi", "thong bao nhanh", "thong bao ket luan", "thong bao",
@@ -97,3 +103,9 @@ def metadata(cleaned: Cleaned) -> DocumentMeta:
         dates=_iso_dates(opening),
         kind=kind,
     )
+
+
+def conferences_named(question: str) -> set[int]:
+    """The conference numbers a question names ("Hội nghị lần thứ 24…", "the 31st conference")."""
+    folded = fold(question)
+    return {int(m.group(1)) for pattern in _CONFERENCE_ASKED for m in pattern.finditer(folded)}

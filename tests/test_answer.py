@@ -335,3 +335,28 @@ def test_a_span_the_question_already_says_is_no_answer() -> None:
     # A number is said only as written: "6%" answers a question about "6 tháng".
     assert not _said_by("6%", normalise("6 tháng đầu năm tăng bao nhiêu?"))
     assert _said_by("năm 2024", normalise("Năm 2024 mục tiêu là gì?"))
+
+
+def test_a_question_naming_a_conference_searches_its_records(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number, groups in ((24, 11), (31, 12)):
+        (docs / f"hn{number}.txt").write_text(
+            f"THÔNG BÁO KẾT QUẢ HỘI NGHỊ LẦN THỨ {number}\n\nHội nghị thống nhất {groups} nhóm nhiệm "
+            f"vụ trọng tâm của thành phố trong năm tới và giao các cơ quan triển khai thực hiện.\n",
+            encoding="utf-8")
+    service = Service(fake_settings(tmp_path / "index"), FakeEmbedder())
+    service.ingest([docs])
+    numbers = {d.meta.conference_number: d.id for d in service.documents()}
+    for number, groups in ((24, "11"), (31, "12")):
+        question = f"Hội nghị lần thứ {number} thống nhất bao nhiêu nhóm nhiệm vụ?"
+        answer = service.ask(question)
+        assert answer.short_answer == groups
+        assert {c.document.id for c in answer.citations} == {numbers[number]}
+        assert {h.passage.document_id for h in service.search(question)} == {numbers[number]}
+    # A number no document has, or none at all: every document is searched.
+    assert len({h.passage.document_id for h in service.search("Hội nghị lần thứ 9 nhóm nhiệm vụ")}) == 2
+    # Documents chosen by the caller are kept as chosen.
+    chosen = service.ask("Hội nghị lần thứ 24 thống nhất bao nhiêu nhóm nhiệm vụ?",
+                         document_ids=[numbers[31]])
+    assert chosen.short_answer == "12"

@@ -36,3 +36,15 @@ def test_section_paths_nest() -> None:
     sections = {p.section for p in paragraphs(cleaned)}
     nested = [s for s in sections if len(s) == 3]
     assert any(s[1].startswith("3. Nguyên") and s[2].startswith("3.1.") for s in nested)
+
+
+def test_conferences_named_by_a_question() -> None:
+    from ingest.structure import conferences_named
+
+    assert conferences_named("Hội nghị lần thứ 24 thống nhất bao nhiêu nhóm nhiệm vụ?") == {24}
+    assert conferences_named("hoi nghi ban chap hanh dang bo thanh pho lan thu 31 dien ra khi nao") == {31}
+    assert conferences_named("Who chaired the 24th Party Committee conference?") == {24}
+    # Not a conference: a congress, a match, a year.
+    assert conferences_named("Đại hội lần thứ 12 có chủ đề gì?") == set()
+    assert conferences_named("Super Bowl lần thứ 50 diễn ra ở đâu?") == set()
+    assert conferences_named("What was the 2024 growth target?") == set()
