@@ -171,6 +171,11 @@ def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     assert "ASOCIO" in texts
     # A Roman numeral names a congress or a term, not a thing: "Đại hội XII", "khóa XI".
     assert _texts("Đại hội XII và khóa XI của CDC.", AnswerType.NAMED) == ["CDC"]
+    # A congress's theme is a long quotation, and a whole one.
+    theme = ("Phát huy truyền thống đoàn kết, năng động, nghĩa tình, quyết tâm xây dựng Đảng bộ và hệ "
+             "thống chính trị Thành phố trong sạch, vững mạnh toàn diện; bảo đảm quốc phòng - an ninh "
+             "vững chắc; kinh tế - xã hội phát triển nhanh, bền vững")
+    assert _texts(f"Chủ đề Đại hội: “{theme}”.", AnswerType.NAMED)[0] == theme
     # An acronym keeps its hyphened or slashed parts; a decree number is no acronym.
     assert _texts("Chuẩn MPEG-4, DVB-S2, HIV/AIDS theo Chỉ thị 34-CT/TW.", AnswerType.NAMED) == [
         "MPEG-4", "DVB-S2", "HIV/AIDS"]
