@@ -3,6 +3,8 @@
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from api.answer import normalise
 from api.service import Service
 from index.types import Hit, Passage
@@ -297,33 +299,36 @@ def test_a_heading_that_states_who_did_what_is_an_answer_a_topic_heading_is_not(
         assert (heading in texts) is kept and body in texts
 
 
-def test_the_short_answer_is_the_span_in_the_clause_holding_the_questions_words() -> None:
-    from api.answer import Answerer, _short_answer
+def _best_of(sentence: str, question: str):  # type: ignore[no-untyped-def]
+    """The best candidate for ``question`` of a passage holding ``sentence`` after a plain one."""
+    from api.answer import Answerer
     from index.settings import AnswerSettings
 
-    sentence = ("Xuất khẩu tăng 1,2%; nhập khẩu giảm 13%); thu ngân sách chưa đạt dự toán đề ra "
-                "(chỉ đạt 93,53% dự toán).")
     hit = _two_sentences("Hội nghị đánh giá tình hình kinh tế. ", sentence, (0.70, 0.90))
-    question = "Thu ngân sách năm 2023 đạt bao nhiêu?"
     best = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])[0]
     assert best.text == sentence
+    return best
+
+
+_BUDGET = ("Xuất khẩu tăng 1,2%; nhập khẩu giảm 13%); thu ngân sách chưa đạt dự toán đề ra "
+           "(chỉ đạt 93,53% dự toán).")
+_GROWTH = ("Mức tăng trưởng GRDP chỉ đạt 6,46%, so với mục tiêu đề ra là 7,5 - 8%; tăng trưởng tín "
+           "dụng thấp.")
+
+
+@pytest.mark.parametrize(("sentence", "question", "short"), [
     # "13%" is nearer "thu ngân sách" in characters but in the clause before the semicolon.
-    assert _short_answer(question, best) == "93,53%"
-    assert _short_answer("Nhập khẩu giảm bao nhiêu?", best) == "13%"
-
-
-def test_a_value_is_read_after_what_it_is_said_of() -> None:
-    from api.answer import Answerer, _short_answer
-    from index.settings import AnswerSettings
-
-    sentence = ("Mức tăng trưởng GRDP chỉ đạt 6,46%, so với mục tiêu đề ra là 7,5 - 8%; tăng trưởng "
-                "tín dụng thấp.")
-    hit = _two_sentences("Hội nghị đánh giá tình hình kinh tế. ", sentence, (0.70, 0.90))
-    target = "Mục tiêu tăng trưởng GRDP năm 2024 là bao nhiêu?"
-    best = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(target, [hit])[0]
+    (_BUDGET, "Thu ngân sách năm 2023 đạt bao nhiêu?", "93,53%"),
+    (_BUDGET, "Nhập khẩu giảm bao nhiêu?", "13%"),
     # "mục tiêu … là" precedes 7,5 - 8%; after 6,46% it counts as twice as far.
-    assert _short_answer(target, best) == "7,5 - 8%"
-    assert _short_answer("Tăng trưởng GRDP đạt bao nhiêu?", best) == "6,46%"
+    (_GROWTH, "Mục tiêu tăng trưởng GRDP năm 2024 là bao nhiêu?", "7,5 - 8%"),
+    (_GROWTH, "Tăng trưởng GRDP đạt bao nhiêu?", "6,46%"),
+])
+def test_the_short_answer_is_the_value_said_of_the_questions_words(
+        sentence: str, question: str, short: str) -> None:
+    from api.answer import _short_answer
+
+    assert _short_answer(question, _best_of(sentence, question)) == short
 
 
 def test_a_span_the_question_already_says_is_no_answer() -> None:
