@@ -195,25 +195,12 @@ class Answerer:
                                      features, relevance + s.type_weight * typed))
         return sorted(out, key=lambda c: -c.score)
 
-    def ranked(self, question: str, hits: Sequence[Hit], chooser: str | None = None) -> list[Candidate]:
-        """Candidates best first; ordered as ``chooser`` would order them when given (the question
-        less what the search has already settled), each keeping the support ``question`` gives it,
-        which the abstention threshold was calibrated on."""
-        ranked = self.candidates(question, hits)
-        if chooser is None or chooser == question:
-            return ranked
-        support = {(c.hit.passage.id, c.start): c.support for c in ranked}
-        return [replace(c, support=support[(c.hit.passage.id, c.start)])
-                for c in self.candidates(chooser, hits)]
-
     def answer(self, question: str, hits: Sequence[Hit],
-               search: Callable[[str], Sequence[Hit]] | None = None,
-               chooser: str | None = None) -> Answer:
+               search: Callable[[str], Sequence[Hit]] | None = None) -> Answer:
         """The answer from ``hits``; ``search``, when given, looks for other documents that state
-        the same short answer (the question with the answer appended), to cite them too;
-        ``chooser``: the question to order sentences by (``ranked``)."""
+        the same short answer (the question with the answer appended), to cite them too."""
         language = detect_language(question)
-        ranked = self.ranked(question, hits, chooser)
+        ranked = self.candidates(question, hits)
         threshold = self.threshold(language)
         support = max((c.support for c in ranked), default=0.0)
         if support < threshold:
@@ -229,7 +216,7 @@ class Answerer:
                 seen = {h.passage.id for h in hits}
                 extra = [h for h in search(f"{question} {short}") if h.passage.id not in seen]
                 hits = [*hits, *extra]
-                pool = sorted(pool + self.ranked(question, extra, chooser), key=lambda c: -c.score)
+                pool = sorted(pool + self.candidates(question, extra), key=lambda c: -c.score)
             chosen += _corroborating(pool, best, short, floor)
         citations = tuple(
             Citation(n, c.hit, self.documents[c.hit.passage.document_id], c.text, c.start, c.end,

@@ -22,7 +22,7 @@ from index.store import IndexStore, Snapshot
 from index.text import clean_query
 from index.types import Document, Hit
 from ingest.pipeline import IngestReport, ingest_paths
-from ingest.structure import conferences_named, without_conference_number
+from ingest.structure import conferences_named
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +116,7 @@ class Service:
                                        remedy="GET /documents or `hoinghi docs` lists them")
         k = top_k or self.settings.answer.top_k
         question = clean_query(question)
-        scope = _conference_scope(question, loaded.snapshot.documents, document_ids)
-        # Sentences are chosen without the conference's number once its records are the scope.
-        chooser = without_conference_number(question) if scope is not document_ids else question
-        document_ids = scope
+        document_ids = _conference_scope(question, loaded.snapshot.documents, document_ids)
 
         def search(query: str, depth: int = k) -> list[Hit]:
             return loaded.retriever.search(query, k=depth, document_ids=document_ids)
@@ -128,7 +125,7 @@ class Service:
             """Deeper: another document's statement of the answer may rank below the first k."""
             return search(query, depth=k * self.settings.answer.corroborate_depth)
 
-        answer = loaded.answerer.answer(question, search(question), corroborate, chooser)
+        answer = loaded.answerer.answer(question, search(question), corroborate)
         if self.settings.generator.url:
             answer = generative_answer(answer, loaded.snapshot.documents, self.settings.generator)
         return answer

@@ -109,15 +109,3 @@ def conferences_named(question: str) -> set[int]:
     """The conference numbers a question names ("Hội nghị lần thứ 24…", "the 31st conference")."""
     folded = fold(question)
     return {int(m.group(1)) for pattern in _CONFERENCE_ASKED for m in pattern.finditer(folded)}
-
-
-_CONFERENCE_REFERENCE = re.compile(r"\s*\b(?:(?:lần thứ|lan thu)\s+\d{1,3}|\d{1,3}(?:st|nd|rd|th))\b",
-                                   re.IGNORECASE)
-
-
-def without_conference_number(question: str) -> str:
-    """The question without the number naming its conference ("Ai chủ trì Hội nghị lần thứ 24?"
-    → "Ai chủ trì Hội nghị?"): once its records are the ones searched, the number tells their
-    sentences apart no more, and a sentence restating it ("Hội nghị … lần thứ 24 … đã hoàn thành
-    nội dung chương trình") would outscore the one that answers."""
-    return _CONFERENCE_REFERENCE.sub("", question).strip()

@@ -365,25 +365,3 @@ def test_a_question_naming_a_conference_searches_its_records(tmp_path: Path) -> 
     chosen = service.ask("Hội nghị lần thứ 24 thống nhất bao nhiêu nhóm nhiệm vụ?",
                          document_ids=[numbers[31]])
     assert chosen.short_answer == "12"
-
-
-def test_sentences_ordered_by_the_chooser_keep_the_questions_support() -> None:
-    from api.answer import Answerer
-    from index.settings import AnswerSettings
-    from index.types import Document, DocumentMeta
-
-    hit = _two_sentences("Sau một ngày làm việc, Hội nghị lần thứ 24 đã hoàn thành chương trình. ",
-                         "Đồng chí Nguyễn Văn Bình chủ trì Hội nghị.", (0.90, 0.85))
-    answerer = Answerer({}, lambda term: 1.0, AnswerSettings())
-    question = "Ai chủ trì Hội nghị lần thứ 24?"
-    plain = answerer.ranked(question, [hit])
-    assert plain[0].text.startswith("Sau một ngày")  # "lần thứ 24" outweighs the name
-    chosen = answerer.ranked(question, [hit], chooser="Ai chủ trì Hội nghị?")
-    assert chosen[0].text.startswith("Đồng chí Nguyễn Văn Bình")
-    support = {c.text: c.support for c in plain}
-    assert all(c.support == support[c.text] for c in chosen)  # the threshold sees the same scores
-    document = Document(id="d", name="d", source="d.txt", sha256="0", text=hit.passage.text, pages=(),
-                        meta=DocumentMeta(title="Thông báo"))
-    answer = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).answer(
-        question, [hit], chooser="Ai chủ trì Hội nghị?")
-    assert answer.question == question and answer.short_answer == "Nguyễn Văn Bình"
