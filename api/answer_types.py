@@ -58,9 +58,11 @@ _MEASURE = (r"(?i:đồng|USD|đô la|bảng|euro|tấn|km|mm|cm|m|kg|ha|dặm(?
             r"km2|km²|m2|m²|MW|kW|GW|°C|độ C|feet|inch)")
 _UNIT = (rf"(?:\s*%|\s+phần trăm|\s+(?:(?:nghìn|ngàn|triệu)(?: tỷ)?|tỷ)"
          rf"(?:\s+(?:{_MEASURE}|người|lượt|năm))?|\s*{_MEASURE})")
+_RANGE = r"(?:\s*[-–]\s*|\s+đến\s+)"  # "7,5 - 8%", "7 đến 10 phần trăm"
 _QUANTITY = re.compile(
-    rf"(?<![\w/])(?:{_NUM}(?:\s*%)?(?:\s*[-–]\s*|\s+đến\s+))?{_NUM}{_UNIT}?(?![\w/])"
+    rf"(?<![\w/])(?:{_NUM}(?:\s*%)?{_RANGE})?{_NUM}{_UNIT}?(?![\w/])"
 )
+_PERIOD = re.compile(rf"(?:19|20)\d\d{_RANGE}(?:19|20)\d\d")  # of years: a date, not a quantity
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 # A year keeps what bounds or places it ("sau năm 1279", "mùa hè năm 1521"), a decade its
 # "những" ("những năm 1970" is the 1970s, not 1970), a period both ends ("từ 2005 đến 2010").
@@ -149,8 +151,8 @@ def _quantities(sentence: str) -> list[Span]:
     for m in _QUANTITY.finditer(sentence):
         text = m.group(0)
         bare = text.isdigit()
-        if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", text):
-            continue  # a period of years, not a quantity
+        if _PERIOD.fullmatch(text):
+            continue
         if bare and (_YEAR_ONLY.match(text) or _IDENTIFIER_BEFORE.search(sentence[: m.start()])
                      or _IDENTIFIER_AFTER.match(sentence[m.end():]) or m.start() == 0
                      or sentence[m.start() - 1] + sentence[m.end():m.end() + 1] == "()"):

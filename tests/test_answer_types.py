@@ -66,6 +66,7 @@ def test_quantities_skip_years_periods_and_identifiers() -> None:
                 "có 220 đại biểu.")
     spans = find_spans(sentence, AnswerType.QUANTITY)
     assert [s.text for s in spans] == ["220"]
+    assert _texts("Rừng bị chặt từ 2005 đến 2010.", AnswerType.QUANTITY) == []  # a period, in words
     assert not spans[0].strong  # a bare count, weaker evidence than a percentage
 
 
