@@ -305,7 +305,8 @@ def _short_answer(question: str, best: Candidate) -> str | None:
         """Each question word found near the span counts, more the nearer it is: first those in
         the span's own clause (semicolons part the facts of a sentence: "nhập khẩu giảm 13%); thu
         ngân sách chưa đạt dự toán (chỉ đạt 93,53%"), then all."""
-        own = [[p for p in ps if clause(p) == clause(span.start)] for ps in positions]
+        here = clause(span.start)
+        own = [[p for p in ps if clause(p) == here] for ps in positions]
         return _nearness(span, own), _nearness(span, positions)
 
     return max(strong, key=closeness).text.strip()

@@ -153,9 +153,10 @@ def main() -> int:
     from index.embed import load_embedder
 
     names = (args.alone,) if args.alone else PIPELINES
-    needs_torch = "langchain_torch" in names
-    embedder = load_embedder(settings.model) if names != ("langchain_torch",) else None
-    torch_embedder = load_embedder(replace(settings.model, backend="torch")) if needs_torch else None
+    # hoinghi and LangChain on the same engine share the configured embedder; torch has its own.
+    embedder = load_embedder(settings.model) if set(names) - {"langchain_torch"} else None
+    torch_embedder = (load_embedder(replace(settings.model, backend="torch"))
+                      if "langchain_torch" in names else None)
     out: dict[str, Any] = {"model": settings.model.name}
     with tempfile.TemporaryDirectory(prefix="hoinghi-bench-") as tmp:
         root = Path(tmp)
