@@ -167,6 +167,13 @@ class Answerer:
             context = {fold(t) for t in tokens(hit.passage.embed_text)}
             document = self.documents.get(hit.passage.document_id)
             headings = (*hit.passage.section, document.meta.title) if document else hit.passage.section
+            # Every sentence of a record is about what its title names: the question's phrases
+            # found in the title ("Hội nghị lần thứ 24") count as present in each sentence, so that
+            # one restating the conference ("Sau 01 ngày làm việc, Hội nghị … lần thứ 24 … đã hoàn
+            # thành…") gains nothing over the one that answers. Phrases, not single syllables: the
+            # "kết" of the title's "Kết quả" is not the question's "kết luận".
+            titled = pairs & _pairs(fold(t) for t in tokens(document.meta.title)) if document else set()
+            given = {w for pair in titled for w in pair}
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)
             for (start, end), cosine, common in zip(hit.passage.sentences, hit.sentence_scores, generic,
@@ -187,10 +194,15 @@ class Answerer:
                 relevance = (cosine - generic_weight * common + lexical_weight * lexical
                              + s.retrieval_weight * hit.fused)
                 features = (cosine, lexical, float(typed), hit.fused)
-                # The question's word pairs found in the sentence order the sentences but leave
-                # the support, which the abstention threshold was calibrated on, as it was.
-                phrases = len(pairs & _pairs(words)) / len(pairs) if pairs else 0.0
-                order = relevance + lexical_weight * s.pair_share * phrases
+                # The question's word pairs found in the sentence, and the words the title gives
+                # it, order the sentences but leave the support, which the abstention threshold
+                # was calibrated on, as it was (given words lifted unanswerable questions that name
+                # a conference: "Hội nghị lần thứ 24 quyết định xây bao nhiêu bệnh viện mới?").
+                titled_lexical = (_coverage(weights, present | given)
+                                  + _coverage(weights, context | given)) / 2 if given else lexical
+                phrases = len(pairs & (_pairs(words) | titled)) / len(pairs) if pairs else 0.0
+                order = (relevance + lexical_weight * (titled_lexical - lexical)
+                         + lexical_weight * s.pair_share * phrases)
                 out.append(Candidate(hit, start, end, text, order + type_weight * typed, spans,
                                      features, relevance + s.type_weight * typed))
         return sorted(out, key=lambda c: -c.score)

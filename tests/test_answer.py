@@ -269,6 +269,26 @@ def test_the_documents_title_is_not_an_answer() -> None:
     assert [c.text for c in titled] == [statement]
 
 
+def test_the_titles_phrases_count_in_every_sentence_for_order_not_support() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+    from index.types import Document, DocumentMeta
+
+    title = "Kết quả Hội nghị lần thứ 24 Ban Chấp hành Đảng bộ thành phố"
+    restates = "Sau 01 ngày làm việc, Hội nghị lần thứ 24 đã hoàn thành chương trình. "
+    answers = "Đồng chí Nguyễn Văn Nên chủ trì Hội nghị."
+    hit = _two_sentences(restates, answers, (0.88, 0.85))
+    document = Document(id="d", name="d", source="d.txt", sha256="0", text=hit.passage.text, pages=(),
+                        meta=DocumentMeta(title=title))
+    question = "Ai chủ trì Hội nghị lần thứ 24?"
+    untitled = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
+    assert untitled[0].text == restates.strip()  # it says "lần thứ 24"; the answer does not
+    titled = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
+    assert titled[0].text == answers  # the title says it for every sentence of the record
+    # The order changes, the support compared with the abstention threshold does not.
+    assert sorted(c.support for c in titled) == sorted(c.support for c in untitled)
+
+
 def test_spans_are_found_in_the_corrected_sentence_and_quoted_as_written() -> None:
     from api.answer import Answerer
     from index.settings import AnswerSettings
