@@ -102,15 +102,35 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# A Roman numeral in capitals numbers a congress or a term ("Đại hội XII", "khóa XI"); questions
+# write it as a number ("the 12th Congress", "Đại hội lần thứ 12"). Two letters at least: a lone
+# "I" or "V" is a word or an initial as often as a number.
+_ROMAN_NUMERAL = re.compile(r"\b(?=[IVX]{2,}\b)(X{0,3})(IX|IV|V?I{0,3})\b")
+_ROMAN_UNITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+
+
+def _numbered(text: str) -> str:
+    """``text`` with each Roman numeral in capitals written as its number."""
+    def value(match: re.Match[str]) -> str:
+        return str(10 * len(match.group(1)) + _ROMAN_UNITS[match.group(2)])
+    return _ROMAN_NUMERAL.sub(value, text)
+
+
+def _words(text: str) -> list[str]:
+    """Folded words (``tokens``), a Roman numeral in capitals as its number."""
+    return [fold(t) for t in tokens(_numbered(text))]
+
+
 def _content_words(question: str) -> list[str]:
     """The question's words, folded, in order, its question words left out."""
-    return [fold(t) for t in tokens(question) if not _is_question_word(t)]
+    return [fold(t) for t in tokens(_numbered(question)) if not _is_question_word(t)]
 
 
 def _query_terms(question: str, language: str) -> list[str]:
     """Folded content terms of the question that can match Vietnamese text."""
     if language == "en":
-        return list(dict.fromkeys(fold(t) for t in anchor_tokens(question) if not _is_question_word(t)))
+        return list(dict.fromkeys(fold(t) for t in anchor_tokens(_numbered(question))
+                                  if not _is_question_word(t)))
     return list(dict.fromkeys(_content_words(question)))
 
 
@@ -164,7 +184,7 @@ class Answerer:
         generic_weight = s.generic_weight_en if language == "en" else s.generic_weight_vi
         out = []
         for hit in hits:
-            context = {fold(t) for t in tokens(hit.passage.embed_text)}
+            context = set(_words(hit.passage.embed_text))
             document = self.documents.get(hit.passage.document_id)
             headings = (*hit.passage.section, document.meta.title) if document else hit.passage.section
             # Every sentence of a record is about what its title names: the question's phrases
@@ -172,7 +192,7 @@ class Answerer:
             # one restating the conference ("Sau 01 ngày làm việc, Hội nghị … lần thứ 24 … đã hoàn
             # thành…") gains nothing over the one that answers. Phrases, not single syllables: the
             # "kết" of the title's "Kết quả" is not the question's "kết luận".
-            titled = pairs & _pairs(fold(t) for t in tokens(document.meta.title)) if document else set()
+            titled = pairs & _pairs(_words(document.meta.title)) if document else set()
             given = {w for pair in titled for w in pair}
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)
@@ -182,7 +202,7 @@ class Answerer:
                 if not _is_statement(text, headings):
                     continue
                 searched = body[start - hit.passage.start : end - hit.passage.start]
-                words = [fold(t) for t in tokens(searched)]
+                words = _words(searched)
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
                 spans = _answer_spans(searched, text, kind, folded_question, noun)

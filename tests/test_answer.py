@@ -385,3 +385,24 @@ def test_a_question_naming_a_conference_searches_its_records(tmp_path: Path) -> 
     chosen = service.ask("Hội nghị lần thứ 24 thống nhất bao nhiêu nhóm nhiệm vụ?",
                          document_ids=[numbers[31]])
     assert chosen.short_answer == "12"
+
+
+def test_a_roman_numeral_in_capitals_matches_the_number_a_question_writes() -> None:
+    from api.answer import _query_terms, _words
+
+    assert _words("Đại hội XII, khóa XI, Nghị quyết Đại hội XIII") == [
+        "dai", "hoi", "12", "khoa", "11", "nghi", "quyet", "dai", "hoi", "13"]
+    # Lower case is a word ("xi măng"), one capital letter a word or an initial.
+    assert _words("xi măng, Mục I, V. I. Lenin") == ["xi", "mang", "muc", "i", "v", "i", "lenin"]
+    assert "12" in _query_terms("What is the theme of the 12th Congress?", "en")
+    assert _query_terms("Đại hội XII có chủ đề gì?", "vi") == _query_terms("Đại hội 12 có chủ đề gì?", "vi")
+
+
+def test_the_12th_congress_is_the_sentence_about_congress_xii_not_xiii() -> None:
+    from api.answer import Answerer
+    from index.settings import AnswerSettings
+
+    hit = _two_sentences("Chủ đề Đại hội XIII là đổi mới. ", "Chủ đề Đại hội XII là đoàn kết.", (0.80, 0.80))
+    ranked = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(
+        "What is the theme of the 12th Congress?", [hit])
+    assert ranked[0].text.startswith("Chủ đề Đại hội XII ") and ranked[0].features[1] > ranked[1].features[1]
