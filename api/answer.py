@@ -192,8 +192,11 @@ class Answerer:
             # one restating the conference ("Sau 01 ngày làm việc, Hội nghị … lần thứ 24 … đã hoàn
             # thành…") gains nothing over the one that answers. Phrases, not single syllables: the
             # "kết" of the title's "Kết quả" is not the question's "kết luận".
-            titled = pairs & _pairs(_words(document.meta.title)) if document else set()
+            title = _words(document.meta.title) if document else []
+            titled = pairs & _pairs(title)
             given = {w for pair in titled for w in pair}
+            if language == "en":  # its terms are numbers and names, whole words already
+                given |= set(terms) & set(title)
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)
             for (start, end), cosine, common in zip(hit.passage.sentences, hit.sentence_scores, generic,

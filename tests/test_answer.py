@@ -287,6 +287,12 @@ def test_the_titles_phrases_count_in_every_sentence_for_order_not_support() -> N
     assert titled[0].text == answers  # the title says it for every sentence of the record
     # The order changes, the support compared with the abstention threshold does not.
     assert sorted(c.support for c in titled) == sorted(c.support for c in untitled)
+    # An English question's terms are its numbers and names: those in the title count likewise.
+    english = "Who chaired the 24th conference?"
+    assert Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(english, [hit])[0].text == \
+        restates.strip()
+    assert Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(
+        english, [hit])[0].text == answers
 
 
 def test_spans_are_found_in_the_corrected_sentence_and_quoted_as_written() -> None:
