@@ -107,7 +107,8 @@ _NOT_PERSON_BEFORE = re.compile(r"(phố|TP\.?|tỉnh|quận|huyện|tư tưởn
 _ROMAN = r"M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
 _NAMED = re.compile(
     r"[“\"]([^”\"]{3,300})[”\"]"  # a quoted name, motto or theme (a congress's runs to 270)
-    rf"|\b(?!{_ROMAN}(?!\w))[A-ZĐ][A-Z0-9Đ]{{2,}}(?:[-/][A-Z0-9]+)*\b"  # ASOCIO, MPEG-4 (not XII)
+    # ASOCIO, MPEG-4 (not XII, nor the tail of a number: "Nghị quyết số 81/2023/QH15")
+    rf"|(?<![\w/-])(?!{_ROMAN}(?!\w))[A-ZĐ][A-Z0-9Đ]{{2,}}(?:[-/][A-Z0-9]+)*\b"
     rf"|(?:[{_UPPER}]\w*)(?:\s*[-–]\s*[{_UPPER}]\w*(?:\s+[{_LOWER}]+)?){{2,}}"  # A - B - C
 )
 

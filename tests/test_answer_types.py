@@ -180,6 +180,8 @@ def test_named_things_include_quoted_mottos_and_acronyms() -> None:
     # An acronym keeps its hyphened or slashed parts; a decree number is no acronym.
     assert _texts("Chuẩn MPEG-4, DVB-S2, HIV/AIDS theo Chỉ thị 34-CT/TW.", AnswerType.NAMED) == [
         "MPEG-4", "DVB-S2", "HIV/AIDS"]
+    # Nor is the tail of a document number ("QH15" of "81/2023/QH15").
+    assert _texts("Nghị quyết số 81/2023/QH15 của Quốc hội về quy hoạch.", AnswerType.NAMED) == []
 
 
 @pytest.mark.parametrize(("sentence", "pronoun"), [
