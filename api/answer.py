@@ -109,11 +109,13 @@ _ROMAN_NUMERAL = re.compile(r"\b(?=[IVX]{2,}\b)(X{0,3})(IX|IV|V?I{0,3})\b")
 _ROMAN_UNITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
 
 
+def _roman_value(match: re.Match[str]) -> str:
+    return str(10 * len(match.group(1)) + _ROMAN_UNITS[match.group(2)])
+
+
 def _numbered(text: str) -> str:
     """``text`` with each Roman numeral in capitals written as its number."""
-    def value(match: re.Match[str]) -> str:
-        return str(10 * len(match.group(1)) + _ROMAN_UNITS[match.group(2)])
-    return _ROMAN_NUMERAL.sub(value, text)
+    return _ROMAN_NUMERAL.sub(_roman_value, text)
 
 
 def _words(text: str) -> list[str]:
@@ -319,7 +321,12 @@ def _short_answer(question: str, best: Candidate) -> str | None:
     if not best.spans:
         return None
     folded = fold(best.text)
-    positions = [[m.start() for m in re.finditer(rf"(?<!\w){re.escape(t)}(?!\w)", folded)]
+    # The question's terms write Roman numerals as numbers (``_query_terms``): find "12" at "XII".
+    romans: dict[str, list[int]] = {}
+    for m in _ROMAN_NUMERAL.finditer(best.text):
+        romans.setdefault(_roman_value(m), []).append(m.start())
+    positions = [sorted([m.start() for m in re.finditer(rf"(?<!\w){re.escape(t)}(?!\w)", folded)]
+                        + romans.get(t, []))
                  for t in _query_terms(question, detect_language(question))]
     positions = [p for p in positions if p]
     quantity = question_type(question) is AnswerType.QUANTITY

@@ -412,3 +412,11 @@ def test_the_12th_congress_is_the_sentence_about_congress_xii_not_xiii() -> None
     ranked = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(
         "What is the theme of the 12th Congress?", [hit])
     assert ranked[0].text.startswith("Chủ đề Đại hội XII ") and ranked[0].features[1] > ranked[1].features[1]
+
+
+def test_a_question_writing_a_roman_numeral_finds_it_for_the_short_answer() -> None:
+    from api.answer import _short_answer
+
+    sentence = "Đại hội XII chọn “Đoàn kết - Đột phá”, còn Đại hội XIII chọn “Đổi mới - Sáng tạo”."
+    for question in ("Đại hội XIII chọn phương châm gì?", "Which motto did the 13th Congress choose?"):
+        assert _short_answer(question, _best_of(sentence, question)) == "Đổi mới - Sáng tạo"
