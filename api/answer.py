@@ -196,9 +196,17 @@ class Answerer:
             # "kết" of the title's "Kết quả" is not the question's "kết luận".
             title = _words(document.meta.title) if document else []
             titled = pairs & _pairs(title)
-            given = {w for pair in titled for w in pair}
+            phrased = {w for pair in titled for w in pair}
+            given = set(phrased)
             if language == "en":  # its terms are numbers and names, whole words already
                 given |= set(terms) & set(title)
+            # For the support, the title's phrases are no evidence either way: they say which
+            # record, not what it holds ("Hội nghị lần thứ 31 báo cáo tỷ lệ thất nghiệp là bao
+            # nhiêu?" had matched every sentence of that record on "hội nghị lần thứ 31" and was
+            # answered). The rest of the question is what a sentence must hold; a question that
+            # is all title keeps its coverage. An English question's numbers and names stay: they
+            # are all it can match ("Ho Chi Minh" of "Who is the Secretary of the Ho Chi Minh …").
+            asked = {t: w for t, w in weights.items() if t not in phrased} or weights
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)
             for (start, end), cosine, common in zip(hit.passage.sentences, hit.sentence_scores, generic,
@@ -210,6 +218,8 @@ class Answerer:
                 words = _words(searched)
                 present = set(words)
                 lexical = (_coverage(weights, present) + _coverage(weights, context)) / 2
+                supported = ((_coverage(asked, present) + _coverage(asked, context)) / 2
+                             if asked is not weights else lexical)
                 spans = _answer_spans(searched, text, kind, folded_question, noun)
                 # A named-thing span (any capitalised phrase) is too common to count as evidence.
                 typed = (any(sp.strong and _agrees(sp, percent, count) for sp in spans)
@@ -220,16 +230,17 @@ class Answerer:
                              + s.retrieval_weight * hit.fused)
                 features = (cosine, lexical, float(typed), hit.fused)
                 # The question's word pairs found in the sentence, and the words the title gives
-                # it, order the sentences but leave the support, which the abstention threshold
-                # was calibrated on, as it was (given words lifted unanswerable questions that name
-                # a conference: "Hội nghị lần thứ 24 quyết định xây bao nhiêu bệnh viện mới?").
+                # it, order the sentences only: counted as present in the support, given words
+                # lifted unanswerable questions that name a conference ("Hội nghị lần thứ 24 quyết
+                # định xây bao nhiêu bệnh viện mới?"); the support leaves the title's phrases out.
                 titled_lexical = (_coverage(weights, present | given)
                                   + _coverage(weights, context | given)) / 2 if given else lexical
                 phrases = len(pairs & (_pairs(words) | titled)) / len(pairs) if pairs else 0.0
                 order = (relevance + lexical_weight * (titled_lexical - lexical)
                          + lexical_weight * s.pair_share * phrases)
+                support = relevance + lexical_weight * (supported - lexical) + s.type_weight * typed
                 out.append(Candidate(hit, start, end, text, order + type_weight * typed, spans,
-                                     features, relevance + s.type_weight * typed))
+                                     features, support))
         return sorted(out, key=lambda c: -c.score)
 
     def answer(self, question: str, hits: Sequence[Hit],

@@ -269,7 +269,7 @@ def test_the_documents_title_is_not_an_answer() -> None:
     assert [c.text for c in titled] == [statement]
 
 
-def test_the_titles_phrases_count_in_every_sentence_for_order_not_support() -> None:
+def test_the_titles_phrases_count_in_every_sentence_for_order_and_not_in_the_support() -> None:
     from api.answer import Answerer
     from index.settings import AnswerSettings
     from index.types import Document, DocumentMeta
@@ -285,14 +285,26 @@ def test_the_titles_phrases_count_in_every_sentence_for_order_not_support() -> N
     assert untitled[0].text == restates.strip()  # it says "lần thứ 24"; the answer does not
     titled = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(question, [hit])
     assert titled[0].text == answers  # the title says it for every sentence of the record
-    # The order changes, the support compared with the abstention threshold does not.
-    assert sorted(c.support for c in titled) == sorted(c.support for c in untitled)
-    # An English question's terms are its numbers and names: those in the title count likewise.
+    # The support leaves the title's phrases out: they say which record, not what it holds. The
+    # sentence that only restates the conference loses support, the one saying who chaired gains.
+    before = {c.text: c.support for c in untitled}
+    after = {c.text: c.support for c in titled}
+    assert after[restates.strip()] < before[restates.strip()]
+    assert after[answers] > before[answers]
+    # A question the record does not answer no longer draws support from naming the conference.
+    unanswerable = "Hội nghị lần thứ 24 quyết định xây bao nhiêu bệnh viện mới?"
+    assert max(c.support for c in Answerer({"d": document}, lambda term: 1.0, AnswerSettings())
+               .candidates(unanswerable, [hit])) < \
+        max(c.support for c in Answerer({}, lambda term: 1.0, AnswerSettings())
+            .candidates(unanswerable, [hit]))
+    # An English question's terms are its numbers and names: those in the title count likewise
+    # for the order, and stay in the support (they are all it can match).
     english = "Who chaired the 24th conference?"
-    assert Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(english, [hit])[0].text == \
-        restates.strip()
-    assert Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(
-        english, [hit])[0].text == answers
+    plain = Answerer({}, lambda term: 1.0, AnswerSettings()).candidates(english, [hit])
+    assert plain[0].text == restates.strip()
+    with_title = Answerer({"d": document}, lambda term: 1.0, AnswerSettings()).candidates(english, [hit])
+    assert with_title[0].text == answers
+    assert sorted(c.support for c in with_title) == sorted(c.support for c in plain)
 
 
 def test_spans_are_found_in_the_corrected_sentence_and_quoted_as_written() -> None:
