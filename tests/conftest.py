@@ -18,6 +18,7 @@ from index.text import fold, tokens
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "communiques"
 DEV_QA = ROOT / "eval" / "data" / "dev_qa.jsonl"
+USER_QA = ROOT / "eval" / "data" / "user_qa.jsonl"
 
 # Property and schema tests draw the same examples every run: a test passes or fails on the code,
 # not on the draw (a random schemathesis draw once failed CI on a case no earlier run had tried).

@@ -104,3 +104,22 @@ def test_xquad_scores_short_answers_where_one_is_given() -> None:
     assert out["answer_contains_gold"] == round(2 / 3, 4)
     assert out["short_answers"] == 2  # q3 gave none: not counted as wrong, but not as given
     assert out["short_answer_em"] == 0.5 and out["short_answer_f1"] == 0.5
+
+
+def test_the_user_question_set_holds_its_evidence_and_answers_in_the_named_records(
+        fake_service) -> None:  # type: ignore[no-untyped-def]
+    """Every answerable question of ``eval/data/user_qa.jsonl`` names bundled records, one of
+    which holds its evidence with its answer in the same paragraph; the unanswerable ones name
+    none."""
+    from tests.conftest import USER_QA
+
+    documents = {d.name: d for d in fake_service.loaded.snapshot.documents.values()}
+    items = load_qa(USER_QA)
+    assert len({i.id for i in items}) == len(items) and {i.lang for i in items} == {"vi", "en"}
+    for item in items:
+        if not item.answerable:
+            assert not (item.answers or item.evidence or item.documents), item.id
+            continue
+        paragraphs = [p for name in item.documents for p in documents[name].text.split("\n")]
+        assert any(contains_answer(p, list(item.evidence)) and contains_answer(p, list(item.answers))
+                   for p in paragraphs), item.id
