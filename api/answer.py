@@ -206,7 +206,7 @@ class Answerer:
             # answered). The rest of the question is what a sentence must hold; a question that
             # is all title keeps its coverage. An English question's numbers and names stay: they
             # are all it can match ("Ho Chi Minh" of "Who is the Secretary of the Ho Chi Minh …").
-            asked = ({t: w for t, w in weights.items() if t not in phrased} or weights
+            asked = (({t: w for t, w in weights.items() if t not in phrased} or weights)
                      if phrased else weights)
             body = hit.passage.search_body  # OCR misreadings corrected; same offsets as the text
             generic = hit.sentence_generic or (0.0,) * len(hit.sentence_scores)

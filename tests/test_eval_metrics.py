@@ -8,7 +8,7 @@ from eval import gate
 from eval.metrics import contains_answer, exact_match, f1, ir_metrics, percentile
 from eval.qa import load_qa
 from index.errors import HoinghiError
-from tests.conftest import DEV_QA
+from tests.conftest import DEV_QA, USER_QA
 
 
 def test_containment_normalises_case_marks_decimals_dashes_and_spaces() -> None:
@@ -111,8 +111,6 @@ def test_the_user_question_set_holds_its_evidence_and_answers_in_the_named_recor
     """Every answerable question of ``eval/data/user_qa.jsonl`` names bundled records, one of
     which holds its evidence with its answer in the same paragraph; the unanswerable ones name
     none."""
-    from tests.conftest import USER_QA
-
     documents = {d.name: d for d in fake_service.loaded.snapshot.documents.values()}
     items = load_qa(USER_QA)
     assert len({i.id for i in items}) == len(items) and {i.lang for i in items} == {"vi", "en"}
